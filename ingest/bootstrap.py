@@ -1,0 +1,28 @@
+"""The composition root: builds the pipeline and the runner from settings. Used by entry points."""
+
+from __future__ import annotations
+
+from ingest.config import Settings
+from ingest.db import Database
+from ingest.matching.decision import DecisionRules
+from ingest.parsers.registry import default_registry
+from ingest.services.deps import Pipeline, Runner
+
+
+def build_pipeline(settings: Settings) -> Pipeline:
+    threshold = settings.auto_commit_threshold
+    return Pipeline(
+        settings=settings,
+        db=Database(settings.database_url),
+        registry=default_registry(max_bytes=settings.max_document_bytes),
+        rules=DecisionRules(customer_threshold=threshold, line_threshold=threshold),
+    )
+
+
+def build_runner(pipeline: Pipeline) -> Runner:
+    """rq workers when INGEST_REDIS_URL is set, otherwise this process."""
+    from ingest.queue.runners import InProcessRunner, RqRunner, connect_redis
+
+    if pipeline.settings.redis_url:
+        return RqRunner(pipeline, connect_redis(pipeline.settings.redis_url))
+    return InProcessRunner(pipeline)

@@ -1,0 +1,119 @@
+"""Commands for setting up: db upgrade, masterdata load, sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from ingest.cli.common import AppContext, IngestGroup, emit_json, out, pass_app
+from ingest.errors import MasterDataError
+from ingest.services.masterdata import load_directory
+from ingest.services.sources import add_edi_folder, list_sources, remove_source
+
+
+@click.group("db", cls=IngestGroup)
+def db_group() -> None:
+    """The database schema."""
+
+
+@db_group.command("upgrade")
+@pass_app
+def db_upgrade(app: AppContext) -> None:
+    """Create or migrate the schema to the newest version."""
+    pipeline = app.pipeline(check_schema=False)
+    before, after = pipeline.db.upgrade()
+    if before == after:
+        out.print(f"schema is up to date ({after})")
+    else:
+        out.print(f"schema upgraded from {before or 'nothing'} to {after}")
+
+
+@click.group("masterdata", cls=IngestGroup)
+def masterdata_group() -> None:
+    """Customers, products, cross-references and our own company."""
+
+
+@masterdata_group.command("load")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def masterdata_load(app: AppContext, directory: Path, as_json: bool) -> None:
+    """Load customers.csv, products.csv, customer_items.csv and vendor.json from DIRECTORY.
+
+    A file with a bad row is rejected whole, naming file, row and column; exit status 1 then."""
+    report = load_directory(app.pipeline().db, directory)
+    if as_json:
+        emit_json(
+            {
+                "loaded": report.loaded,
+                "rejected": {f: [str(p) for p in ps] for f, ps in report.rejected.items()},
+                "totals": report.totals,
+            }
+        )
+    else:
+        for name, n in report.loaded.items():
+            out.print(f"[green]✓[/] {name}: {n:,} rows loaded")
+        for name, problems in report.rejected.items():
+            out.print(f"[red]✗[/] {name}: rejected, nothing loaded from it")
+            for p in problems[:20]:
+                out.print(f"    {p}", markup=False)
+            if len(problems) > 20:
+                out.print(f"    … {len(problems) - 20} more")
+        totals = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in report.totals.items())
+        out.print(f"now in the database: {totals}")
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@click.group("source", cls=IngestGroup)
+def source_group() -> None:
+    """Where documents come from: EDI drop folders."""
+
+
+@source_group.group("add", cls=IngestGroup)
+def source_add() -> None:
+    """Add a source."""
+
+
+@source_add.command("edi-folder")
+@click.argument("name")
+@click.option("--inbound", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--outbound", required=True, type=click.Path(file_okay=False, path_type=Path))
+@pass_app
+def source_add_edi_folder(app: AppContext, name: str, inbound: Path, outbound: Path) -> None:
+    """An EDI drop folder: files in --inbound are taken; acknowledgments go to --outbound."""
+    add_edi_folder(app.pipeline().db, name, inbound, outbound)
+    out.print(f"source {name} added: {inbound} → {outbound}")
+
+
+@source_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def source_list(app: AppContext, as_json: bool) -> None:
+    """The configured sources."""
+    sources = list_sources(app.pipeline().db)
+    if as_json:
+        for s in sources:
+            emit_json(s)
+        return
+    table = Table()
+    for col in ("name", "kind", "enabled", "settings"):
+        table.add_column(col)
+    for s in sources:
+        settings = ", ".join(f"{k}={v}" for k, v in s.items() if k not in ("name", "kind", "enabled"))
+        table.add_row(s["name"], s["kind"], "yes" if s["enabled"] else "no", settings)
+    out.print(table)
+
+
+@source_group.command("remove")
+@click.argument("name")
+@pass_app
+def source_remove(app: AppContext, name: str) -> None:
+    """Remove a source (documents already received are kept)."""
+    remove_source(app.pipeline().db, name)
+    out.print(f"source {name} removed")
+
+
+__all__ = ["MasterDataError", "db_group", "masterdata_group", "source_group"]

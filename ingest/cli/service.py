@@ -1,0 +1,187 @@
+"""Commands that run the service: run, worker, serve, export, demo."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from ingest.cli.common import AppContext, err, out, pass_app, progress_bar
+from ingest.cli.documents import _print_records, expand_paths
+from ingest.domain.document import DocumentState, Receipt
+from ingest.errors import ConfigError, IngestError
+from ingest.logs import get_logger
+from ingest.services.export import committed_orders, write_export
+from ingest.services.intake import channel_for, receive
+from ingest.services.masterdata import load_directory
+from ingest.services.sources import poll_all
+from ingest.services.status import counts, document_records
+
+log = get_logger(__name__)
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@click.command("run")
+@click.option("--once", is_flag=True, help="One poll of every source; wait until it is processed; exit.")
+@click.option("--interval", default=30.0, show_default=True, help="Seconds between polls.")
+@click.option(
+    "--timeout", default=600.0, show_default=True, help="With --once: seconds to wait for the work."
+)
+@pass_app
+def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> None:
+    """The service: poll every source and process what arrives (queued when Redis is configured).
+
+    Documents left received by an earlier crash are picked up again."""
+    pipeline = app.pipeline()
+    runner = app.runner()
+    while True:
+        polled = poll_all(pipeline.db)
+        with pipeline.db.unit_of_work() as uow:
+            waiting = uow.documents.ids_in_state(DocumentState.RECEIVED)
+        new = [i for ids in polled.values() for i in ids]
+        log.info("poll done", new_documents=len(new), waiting=len(waiting), runner=runner.name)
+        runner.submit(waiting)
+        if once:
+            runner.wait(waiting, timeout)
+            records = [
+                r for r in document_records(pipeline.db, limit=1_000_000) if r["document_id"] in set(waiting)
+            ]
+            if records:
+                _print_records(records, as_json=False)
+            else:
+                out.print("nothing to do: no new documents")
+            if any(r["status"] in ("rejected", "failed") for r in records):
+                raise SystemExit(1)
+            return
+        time.sleep(interval)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
+@click.option("--no-fork", is_flag=True, help="Run jobs in the worker process (faster, less isolated).")
+@pass_app
+def worker_cmd(app: AppContext, burst: bool, no_fork: bool) -> None:
+    """An rq worker for the pipeline queues (needs INGEST_REDIS_URL)."""
+    settings = app.settings
+    if not settings.redis_url:
+        raise ConfigError(
+            "`ingest worker` needs INGEST_REDIS_URL; "
+            "without Redis, `ingest process` and `ingest run` do the work themselves"
+        )
+    from ingest.queue.runners import connect_redis
+    from ingest.queue.worker import run_worker
+
+    run_worker(app.pipeline(), connect_redis(settings.redis_url), burst=burst, fork=not no_fork)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_app
+def serve_cmd(app: AppContext, host: str, port: int) -> None:
+    """The review UI."""
+    _serve(app, host, port)
+
+
+def _serve(app: AppContext, host: str, port: int) -> None:
+    from review_ui.serve import serve
+
+    from review_ui import create_app
+
+    pipeline = app.pipeline()
+    err.print(f"review UI on http://{host}:{port}/  (Ctrl-C to stop)")
+    serve(create_app(pipeline.settings, pipeline.db), host, port)
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
+    help="Only orders committed at or after this ISO time (UTC if no zone).",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout)."
+)
+@pass_app
+def export_cmd(app: AppContext, fmt: str, since: datetime | None, output: Path | None) -> None:
+    """Committed orders as JSON Lines (one order per line) or CSV (one row per order line)."""
+    if since is not None and since.tzinfo is None:
+        from datetime import UTC
+
+        since = since.replace(tzinfo=UTC)
+    orders = committed_orders(app.pipeline().db, since)
+    if output:
+        with output.open("w", encoding="utf-8", newline="") as fh:
+            n = write_export(orders, fmt, fh)
+        err.print(f"{n} records written to {output}")
+    else:
+        write_export(orders, fmt, sys.stdout)
+
+
+@click.command("demo")
+@click.option(
+    "--fixtures",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder with masterdata/ and documents/ (default: the project's fixtures).",
+)
+@click.option(
+    "--serve/--no-serve", "serve_ui", default=True, show_default=True, help="Serve the review UI at the end."
+)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_app
+def demo_cmd(app: AppContext, fixtures: Path | None, serve_ui: bool, port: int) -> None:
+    """Load the fixture master data, run the fixture documents through the pipeline, print a
+    summary, and serve the review UI."""
+    fixtures = fixtures or FIXTURES
+    if not (fixtures / "masterdata").is_dir() or not (fixtures / "documents").is_dir():
+        raise ConfigError(f"{fixtures} has no masterdata/ and documents/ folders: pass --fixtures DIR")
+    pipeline = app.pipeline(check_schema=False)
+    settings = pipeline.settings
+    out.print(
+        f"[bold]database[/] {settings.database_url}   [bold]work runs[/] "
+        f"{'on rq workers' if settings.redis_url else 'in this process'}"
+    )
+    before, after = pipeline.db.upgrade()
+    out.print(f"schema: {after}" + (f" (upgraded from {before or 'nothing'})" if before != after else ""))
+    report = load_directory(pipeline.db, fixtures / "masterdata", actor="demo")
+    out.print("master data: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in report.totals.items()))
+    files = expand_paths([fixtures / "documents"])
+    docs = []
+    for path in files:
+        content = path.read_bytes()
+        receipt = Receipt(
+            content=content,
+            channel=channel_for(path.name, content),
+            source="demo",
+            source_ref=str(path.relative_to(fixtures)),
+            filename=path.name,
+        )
+        try:
+            docs.append(receive(pipeline.db, receipt, actor="demo"))
+        except IngestError as exc:
+            err.print(f"could not store {path}: {exc}")
+    new_ids = [d.id for d in docs if d.state is DocumentState.RECEIVED]
+    runner = app.runner()
+    with progress_bar("processing", len(new_ids)) as progress:
+        runner.submit(new_ids)
+        runner.wait(new_ids, 600, progress)
+    wanted = {d.id for d in docs}
+    _print_records(
+        [r for r in document_records(pipeline.db, limit=1_000_000) if r["document_id"] in wanted], False
+    )
+    summary = counts(pipeline.db)
+    table = Table(title="all documents so far", title_justify="left")
+    for state, n in summary["documents"].items():
+        if n:
+            table.add_column(state, justify="right")
+    table.add_row(*[str(n) for n in summary["documents"].values() if n])
+    out.print(table)
+    out.print("next: `ingest documents`, `ingest export`, `ingest status`")
+    if serve_ui:
+        _serve(app, "127.0.0.1", port)

@@ -1,0 +1,63 @@
+"""Settings: read once at the entry point (environment and an optional .env file) and passed down."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ingest.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    """Configuration of CONTRACTS §1, plus tuning knobs with safe defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="INGEST_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./ingest.db"
+    redis_url: str | None = None
+    data_dir: Path = Path("./data")
+    secret_key: str | None = None
+
+    max_document_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    auto_commit_threshold: float = Field(default=0.95, ge=0.0, le=1.0)
+    job_timeout_seconds: int = Field(default=300, gt=0)
+    log_format: str = Field(default="console", pattern="^(console|json)$")
+    log_level: str = "INFO"
+
+    def ensure_data_dir(self) -> Path:
+        """Create the data directory if needed and return it."""
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot create INGEST_DATA_DIR {self.data_dir}: {exc.strerror}; set it to a writable folder"
+            ) from exc
+        return self.data_dir
+
+    def resolved_secret_key(self) -> str:
+        """INGEST_SECRET_KEY, or a key generated on first run and kept in the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.ensure_data_dir() / "secret_key"
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        key = secrets.token_urlsafe(48)
+        path.write_text(key, encoding="utf-8")
+        path.chmod(0o600)
+        return key
+
+
+def load_settings() -> Settings:
+    """Read the settings; a bad value becomes a ConfigError that names the variable."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"INGEST_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration: {problems}") from exc

@@ -1,0 +1,201 @@
+"""Documents and their raw bytes: store first, dedupe by SHA-256, record every state change."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ingest.db.audit import record
+from ingest.db.tables import DocumentRow, RawBlob
+from ingest.domain.document import DocumentState, Receipt, RecordedError, StoredDocument
+from ingest.errors import NotFoundError
+
+
+def _view(row: DocumentRow, size: int) -> StoredDocument:
+    error = (
+        RecordedError(kind=row.error_kind, message=row.error_message or "", location=row.error_location)
+        if row.error_kind
+        else None
+    )
+    return StoredDocument(
+        id=row.id,
+        sha256=row.sha256,
+        size=size,
+        channel=row.channel,
+        source=row.source,
+        source_ref=row.source_ref,
+        filename=row.filename,
+        content_type=row.content_type,
+        sender_email=row.sender_email,
+        received_at=row.received_at,
+        state=DocumentState(row.state),
+        format=row.format,
+        error=error,
+        duplicate_of=row.duplicate_of,
+        attempts=row.attempts,
+    )
+
+
+class DocumentRepository:
+    def __init__(self, session: Session, actor: str) -> None:
+        self.session = session
+        self.actor = actor
+
+    def store(self, receipt: Receipt) -> StoredDocument:
+        """Keep the raw bytes and a document row. A repeat of bytes already received becomes a
+        document in state ``duplicate`` pointing at the first one; the bytes are kept once."""
+        sha = hashlib.sha256(receipt.content).hexdigest()
+        if self.session.get(RawBlob, sha) is None:
+            try:
+                with self.session.begin_nested():
+                    self.session.add(RawBlob(sha256=sha, size=len(receipt.content), content=receipt.content))
+            except IntegrityError:
+                pass  # stored by a concurrent receipt of the same bytes
+        row = DocumentRow(
+            id=str(uuid.uuid4()),
+            sha256=sha,
+            dedupe_key=sha,
+            channel=receipt.channel,
+            source=receipt.source,
+            source_ref=receipt.source_ref,
+            filename=receipt.filename,
+            content_type=receipt.content_type,
+            sender_email=receipt.sender_email,
+            received_at=receipt.received_at or datetime.now(UTC),
+            state=DocumentState.RECEIVED.value,
+            attempts=0,
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            first = self.session.scalars(select(DocumentRow.id).where(DocumentRow.dedupe_key == sha)).one()
+            row = DocumentRow(
+                **{
+                    c: getattr(row, c)
+                    for c in (
+                        "id",
+                        "sha256",
+                        "channel",
+                        "source",
+                        "source_ref",
+                        "filename",
+                        "content_type",
+                        "sender_email",
+                        "received_at",
+                        "attempts",
+                    )
+                },
+                dedupe_key=None,
+                duplicate_of=first,
+                state=DocumentState.DUPLICATE.value,
+                processed_at=datetime.now(UTC),
+            )
+            self.session.add(row)
+            self.session.flush()
+            record(
+                self.session,
+                self.actor,
+                "document.duplicate",
+                "document",
+                row.id,
+                None,
+                {"state": row.state, "duplicate_of": first, "source_ref": row.source_ref},
+            )
+            return _view(row, len(receipt.content))
+        record(
+            self.session,
+            self.actor,
+            "document.received",
+            "document",
+            row.id,
+            None,
+            {"state": row.state, "sha256": sha, "source": row.source, "source_ref": row.source_ref},
+        )
+        return _view(row, len(receipt.content))
+
+    def _row(self, document_id: str, *, lock: bool = False) -> DocumentRow:
+        stmt = select(DocumentRow).where(DocumentRow.id == document_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = self.session.scalars(stmt).one_or_none()
+        if row is None:
+            raise NotFoundError(f"no document {document_id}")
+        return row
+
+    def get(self, document_id: str, *, lock: bool = False) -> StoredDocument:
+        row = self._row(document_id, lock=lock)
+        size = self.session.scalar(select(RawBlob.size).where(RawBlob.sha256 == row.sha256)) or 0
+        return _view(row, size)
+
+    def content(self, sha256: str) -> bytes:
+        blob = self.session.get(RawBlob, sha256)
+        if blob is None:
+            raise NotFoundError(f"no stored content {sha256}")
+        return blob.content
+
+    def set_state(
+        self,
+        document_id: str,
+        state: DocumentState,
+        *,
+        format: str | None = None,
+        error: RecordedError | None = None,
+    ) -> None:
+        """Move a document to ``state`` and write the audit record of the change."""
+        row = self._row(document_id)
+        before = {"state": row.state, "error_kind": row.error_kind}
+        row.state = state.value
+        row.format = format if format is not None else row.format
+        row.error_kind = error.kind if error else None
+        row.error_message = error.message if error else None
+        row.error_location = error.location if error else None
+        row.updated_at = datetime.now(UTC)
+        if state.terminal:
+            row.processed_at = row.updated_at
+        record(
+            self.session,
+            self.actor,
+            f"document.{state.value}",
+            "document",
+            document_id,
+            before,
+            {
+                "state": row.state,
+                "format": row.format,
+                "error_kind": row.error_kind,
+                "error_message": row.error_message,
+            },
+        )
+
+    def count_attempt(self, document_id: str) -> int:
+        self.session.execute(
+            update(DocumentRow).where(DocumentRow.id == document_id).values(attempts=DocumentRow.attempts + 1)
+        )
+        return self.session.scalar(select(DocumentRow.attempts).where(DocumentRow.id == document_id)) or 0
+
+    def find(self, state: DocumentState | None = None, limit: int = 1000) -> list[StoredDocument]:
+        stmt = (
+            select(DocumentRow, RawBlob.size)
+            .join(RawBlob, RawBlob.sha256 == DocumentRow.sha256)
+            .order_by(DocumentRow.received_at, DocumentRow.id)
+            .limit(limit)
+        )
+        if state is not None:
+            stmt = stmt.where(DocumentRow.state == state.value)
+        return [_view(row, size) for row, size in self.session.execute(stmt)]
+
+    def ids_in_state(self, state: DocumentState, limit: int = 10_000) -> list[str]:
+        stmt = (
+            select(DocumentRow.id).where(DocumentRow.state == state.value).order_by(DocumentRow.received_at)
+        )
+        return list(self.session.scalars(stmt.limit(limit)))
+
+    def count_by_state(self) -> dict[str, int]:
+        stmt = select(DocumentRow.state, func.count()).group_by(DocumentRow.state)
+        return {state: count for state, count in self.session.execute(stmt)}

@@ -1,0 +1,237 @@
+"""Master data in the database: bulk upserts for loading, and the read view the matcher uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from ingest.db.audit import record
+from ingest.db.tables import (
+    CustomerDomainRow,
+    CustomerItemRow,
+    CustomerRow,
+    ProductRow,
+    SettingRow,
+)
+from ingest.domain.identifiers import normalize_gtin
+from ingest.domain.masterdata import Customer, CustomerItem, Product, VendorProfile
+from ingest.matching.names import name_key
+
+BATCH = 2000
+VENDOR_KEY = "vendor"
+
+
+def _upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    columns = [c for c in rows[0] if c not in keys]
+    for start in range(0, len(rows), BATCH):
+        stmt = insert(table)
+        if columns:
+            stmt = stmt.on_conflict_do_update(
+                index_elements=list(keys), set_={c: getattr(stmt.excluded, c) for c in columns}
+            )
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+        session.execute(stmt, list(rows[start : start + BATCH]))
+
+
+class MasterDataStore:
+    """Writes master data. Every load is recorded in the audit log with its counts."""
+
+    def __init__(self, session: Session, actor: str) -> None:
+        self.session = session
+        self.actor = actor
+
+    def upsert_customers(self, customers: Sequence[Customer]) -> None:
+        now = datetime.now(UTC)
+        rows = [
+            {
+                **c.model_dump(exclude={"email_domains"}),
+                "email_domains": list(c.email_domains),
+                "name_key": name_key(c.name),
+                "updated_at": now,
+            }
+            for c in customers
+        ]
+        _upsert(self.session, CustomerRow.__table__, rows, ["customer_id"])  # type: ignore[arg-type]
+        ids = [c.customer_id for c in customers]
+        for start in range(0, len(ids), BATCH):
+            self.session.execute(
+                delete(CustomerDomainRow).where(CustomerDomainRow.customer_id.in_(ids[start : start + BATCH]))
+            )
+        domains = [
+            {"domain": d, "customer_id": c.customer_id} for c in customers for d in set(c.email_domains)
+        ]
+        _upsert(self.session, CustomerDomainRow.__table__, domains, ["domain", "customer_id"])  # type: ignore[arg-type]
+        record(
+            self.session,
+            self.actor,
+            "masterdata.customers",
+            "masterdata",
+            "customers",
+            None,
+            {"rows": len(rows)},
+        )
+
+    def upsert_products(self, products: Sequence[Product]) -> None:
+        now = datetime.now(UTC)
+        rows = [
+            {
+                **p.model_dump(),
+                "sku_key": p.sku_key,
+                "gtin": normalize_gtin(p.upc) if p.upc else None,
+                "updated_at": now,
+            }
+            for p in products
+        ]
+        _upsert(self.session, ProductRow.__table__, rows, ["sku"])  # type: ignore[arg-type]
+        record(
+            self.session,
+            self.actor,
+            "masterdata.products",
+            "masterdata",
+            "products",
+            None,
+            {"rows": len(rows)},
+        )
+
+    def upsert_customer_items(self, items: Sequence[CustomerItem]) -> None:
+        now = datetime.now(UTC)
+        rows = [{**i.model_dump(), "part_key": i.part_key, "updated_at": now} for i in items]
+        _upsert(self.session, CustomerItemRow.__table__, rows, ["customer_id", "customer_part_number"])  # type: ignore[arg-type]
+        record(
+            self.session,
+            self.actor,
+            "masterdata.customer_items",
+            "masterdata",
+            "customer_items",
+            None,
+            {"rows": len(rows)},
+        )
+
+    def set_vendor(self, vendor: VendorProfile) -> None:
+        row = self.session.get(SettingRow, VENDOR_KEY)
+        before = row.value if row else None
+        value = vendor.model_dump(mode="json")
+        if row is None:
+            self.session.add(SettingRow(key=VENDOR_KEY, value=value, updated_at=datetime.now(UTC)))
+        else:
+            row.value = value
+            row.updated_at = datetime.now(UTC)
+        record(self.session, self.actor, "masterdata.vendor", "setting", VENDOR_KEY, before, value)
+
+    def known_customer_ids(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(set(ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), BATCH):
+            chunk = wanted[start : start + BATCH]
+            found.update(
+                self.session.scalars(
+                    select(CustomerRow.customer_id).where(CustomerRow.customer_id.in_(chunk))
+                )
+            )
+        return found
+
+    def known_skus(self, skus: Iterable[str]) -> set[str]:
+        wanted = list(set(skus))
+        found: set[str] = set()
+        for start in range(0, len(wanted), BATCH):
+            chunk = wanted[start : start + BATCH]
+            found.update(self.session.scalars(select(ProductRow.sku).where(ProductRow.sku.in_(chunk))))
+        return found
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "customers": self.session.scalar(select(func.count()).select_from(CustomerRow)) or 0,
+            "products": self.session.scalar(select(func.count()).select_from(ProductRow)) or 0,
+            "customer_items": self.session.scalar(select(func.count()).select_from(CustomerItemRow)) or 0,
+        }
+
+
+def _customer(row: CustomerRow) -> Customer:
+    return Customer(
+        customer_id=row.customer_id,
+        name=row.name,
+        email_domains=tuple(row.email_domains),
+        edi_qualifier=row.edi_qualifier,
+        edi_id=row.edi_id,
+        address1=row.address1,
+        address2=row.address2,
+        city=row.city,
+        state=row.state,
+        postal_code=row.postal_code,
+        country=row.country,
+    )
+
+
+def _product(row: ProductRow) -> Product:
+    return Product(
+        sku=row.sku,
+        description=row.description,
+        upc=row.upc,
+        uom=row.uom,
+        pack_size=row.pack_size,
+        unit_price=row.unit_price,
+    )
+
+
+class SqlMasterDataView:
+    """The matcher's MasterDataView over the database, with a small per-instance cache."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._vendor: VendorProfile | None = None
+        self._vendor_loaded = False
+
+    def customer(self, customer_id: str) -> Customer | None:
+        row = self.session.get(CustomerRow, customer_id.strip())
+        return _customer(row) if row else None
+
+    def customers_by_edi_id(self, edi_id: str) -> list[Customer]:
+        stmt = select(CustomerRow).where(func.upper(CustomerRow.edi_id) == edi_id.strip().upper())
+        return [_customer(r) for r in self.session.scalars(stmt)]
+
+    def customers_by_domain(self, domain: str) -> list[Customer]:
+        stmt = (
+            select(CustomerRow)
+            .join(CustomerDomainRow, CustomerDomainRow.customer_id == CustomerRow.customer_id)
+            .where(CustomerDomainRow.domain == domain.lower())
+        )
+        return [_customer(r) for r in self.session.scalars(stmt)]
+
+    def customers_by_name_key(self, key: str) -> list[Customer]:
+        return [
+            _customer(r) for r in self.session.scalars(select(CustomerRow).where(CustomerRow.name_key == key))
+        ]
+
+    def products_by_sku_key(self, sku_key: str) -> list[Product]:
+        return [
+            _product(r) for r in self.session.scalars(select(ProductRow).where(ProductRow.sku_key == sku_key))
+        ]
+
+    def products_by_gtin(self, gtin14: str) -> list[Product]:
+        return [
+            _product(r) for r in self.session.scalars(select(ProductRow).where(ProductRow.gtin == gtin14))
+        ]
+
+    def cross_reference(self, customer_id: str, part_key: str) -> str | None:
+        stmt = select(CustomerItemRow.sku).where(
+            CustomerItemRow.customer_id == customer_id, CustomerItemRow.part_key == part_key
+        )
+        return self.session.scalars(stmt.limit(1)).first()
+
+    def vendor(self) -> VendorProfile | None:
+        if not self._vendor_loaded:
+            row = self.session.get(SettingRow, VENDOR_KEY)
+            self._vendor = VendorProfile.model_validate(row.value) if row else None
+            self._vendor_loaded = True
+        return self._vendor

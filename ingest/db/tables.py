@@ -1,0 +1,253 @@
+"""Tables: one schema for SQLite and PostgreSQL. Alembic migrations in ``migrations/`` create it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """NUMERIC on PostgreSQL; text on SQLite, whose NUMERIC goes through binary floats."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(20, 6, asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return format(value, "f")
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(str(value)).normalize() if not isinstance(value, Decimal) else value.normalize()
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps stored with their zone and always read back as aware UTC datetimes."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class RawBlob(Base):
+    """The raw bytes of every received document, content-addressed by SHA-256."""
+
+    __tablename__ = "raw_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("raw_blobs.sha256"), index=True)
+    # Equal to sha256 for the first receipt of some bytes, NULL for a repeat: the unique constraint
+    # makes "first receipt" a database fact even when two receipts race.
+    dedupe_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    duplicate_of: Mapped[str | None] = mapped_column(String(36))
+    channel: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(100))
+    source_ref: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str | None] = mapped_column(Text)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    sender_email: Mapped[str | None] = mapped_column(String(320))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    format: Mapped[str | None] = mapped_column(String(16))
+    error_kind: Mapped[str | None] = mapped_column(String(40))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    error_location: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class OrderRow(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("document_id", "order_index"),
+        Index("ix_orders_customer_po", "customer_id", "po_number"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    order_index: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    customer_confidence: Mapped[float] = mapped_column(Float)
+    customer_reason: Mapped[str] = mapped_column(Text)
+    po_number: Mapped[str | None] = mapped_column(String(100))
+    po_date: Mapped[Any] = mapped_column(Date, nullable=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    total_amount: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    reasons: Mapped[list[str]] = mapped_column(Json)
+    order_json: Mapped[dict[str, Any]] = mapped_column(Json)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    committed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
+class OrderLineRow(Base):
+    __tablename__ = "order_lines"
+    __table_args__ = (UniqueConstraint("order_id", "line_index"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    line_index: Mapped[int] = mapped_column(Integer)
+    line_number: Mapped[str | None] = mapped_column(String(40))
+    quantity: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    uom: Mapped[str | None] = mapped_column(String(8))
+    unit_price: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    sku: Mapped[str | None] = mapped_column(String(64), index=True)
+    buyer_part_number: Mapped[str | None] = mapped_column(String(100))
+    vendor_part_number: Mapped[str | None] = mapped_column(String(100))
+    upc: Mapped[str | None] = mapped_column(String(14))
+    description: Mapped[str | None] = mapped_column(Text)
+    match_confidence: Mapped[float] = mapped_column(Float)
+    match_reason: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(8))
+
+
+class CustomerRow(Base):
+    __tablename__ = "customers"
+    __table_args__ = (Index("ix_customers_edi", "edi_id", "edi_qualifier"),)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    email_domains: Mapped[list[str]] = mapped_column(Json)
+    edi_qualifier: Mapped[str | None] = mapped_column(String(4))
+    edi_id: Mapped[str | None] = mapped_column(String(35))
+    address1: Mapped[str | None] = mapped_column(Text)
+    address2: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str | None] = mapped_column(String(50))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(50))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CustomerDomainRow(Base):
+    """Email domains of customers, one row each, for lookup by a sender's domain."""
+
+    __tablename__ = "customer_email_domains"
+    domain: Mapped[str] = mapped_column(String(253), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class ProductRow(Base):
+    __tablename__ = "products"
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sku_key: Mapped[str] = mapped_column(String(64), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    upc: Mapped[str | None] = mapped_column(String(14))
+    gtin: Mapped[str | None] = mapped_column(String(14), index=True)
+    uom: Mapped[str | None] = mapped_column(String(8))
+    pack_size: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    unit_price: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CustomerItemRow(Base):
+    __tablename__ = "customer_items"
+    __table_args__ = (Index("ix_customer_items_key", "customer_id", "part_key"),)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_part_number: Mapped[str] = mapped_column(String(64), primary_key=True)
+    part_key: Mapped[str] = mapped_column(String(64))
+    sku: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class SettingRow(Base):
+    """Named JSON settings kept in the database (the vendor profile, later admin rules)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(Json)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class SourceRow(Base):
+    __tablename__ = "sources"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    config: Mapped[dict[str, Any]] = mapped_column(Json)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AuditRow(Base):
+    """Who changed what, when, from what to what. Written by every state change."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity_type", "entity_id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    entity_type: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[str] = mapped_column(String(100))
+    before: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)

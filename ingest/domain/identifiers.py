@@ -1,0 +1,39 @@
+"""Product identifiers: UPC-A, EAN-13 and GTIN-14 check digits and normalization."""
+
+from __future__ import annotations
+
+import re
+
+_DIGITS = re.compile(r"^\d+$")
+
+
+def gtin_check_digit(body: str) -> int:
+    """The GS1 check digit for ``body`` (all digits but the last)."""
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        total += int(ch) * (3 if i % 2 == 0 else 1)
+    return (10 - total % 10) % 10
+
+
+def is_valid_gtin(value: str) -> bool:
+    """True for an 8, 12, 13 or 14 digit GTIN whose check digit is right."""
+    if not _DIGITS.match(value) or len(value) not in (8, 12, 13, 14):
+        return False
+    return gtin_check_digit(value[:-1]) == int(value[-1])
+
+
+def normalize_gtin(value: str) -> str | None:
+    """A GTIN as 14 digits (zero-padded), or None when it is not a valid GTIN.
+
+    UPC-A ``036000291452``, EAN-13 ``0036000291452`` and GTIN-14 ``00036000291452`` all normalize to
+    the same key, so a catalog UPC matches an order's EAN.
+    """
+    digits = re.sub(r"[\s-]", "", value)
+    if not is_valid_gtin(digits):
+        return None
+    return digits.zfill(14)
+
+
+def normalize_code(value: str) -> str:
+    """A part number or SKU reduced for comparison: upper case, no spaces, dashes, dots or slashes."""
+    return re.sub(r"[\s\-./_]", "", value).upper()

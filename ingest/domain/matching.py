@@ -1,0 +1,51 @@
+"""Results of matching and deciding: who the customer is, which product each line means, and why."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ingest.domain.order import Confidence
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Candidate(Frozen):
+    """A possible match with its confidence and the reason a clerk reads."""
+
+    key: str
+    confidence: Confidence
+    reason: str
+
+
+class CustomerMatch(Frozen):
+    customer_id: str | None
+    confidence: Confidence
+    reason: str
+    candidates: tuple[Candidate, ...] = ()
+
+
+class LineMatch(Frozen):
+    sku: str | None
+    confidence: Confidence
+    reason: str
+    candidates: tuple[Candidate, ...] = ()
+
+
+class OrderMatch(Frozen):
+    customer: CustomerMatch
+    lines: tuple[LineMatch, ...]
+
+
+LineDecision = Literal["auto", "review"]
+
+
+class Decision(Frozen):
+    """The verdict on one order: commit automatically, or send to review with every reason."""
+
+    commit: bool
+    reasons: tuple[str, ...] = Field(default=())
+    line_decisions: tuple[LineDecision, ...] = ()

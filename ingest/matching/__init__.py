@@ -1,0 +1,1 @@
+"""Matching: which customer sent an order and which of our products each line means."""

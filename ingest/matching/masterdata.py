@@ -1,0 +1,88 @@
+"""What the matcher needs to know of the master data: a read-only view, easy to fake in tests.
+
+The database implements it (``ingest.db.masterdata_view``); :class:`InMemoryMasterData` serves unit
+tests and small runs. Keys are normalized by the caller with ``normalize_code``/``normalize_gtin``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Protocol
+
+from ingest.domain.identifiers import normalize_code, normalize_gtin
+from ingest.domain.masterdata import Customer, CustomerItem, Product, VendorProfile
+from ingest.matching.names import name_key
+
+
+class MasterDataView(Protocol):
+    def customer(self, customer_id: str) -> Customer | None: ...
+
+    def customers_by_edi_id(self, edi_id: str) -> list[Customer]: ...
+
+    def customers_by_domain(self, domain: str) -> list[Customer]: ...
+
+    def customers_by_name_key(self, key: str) -> list[Customer]: ...
+
+    def products_by_sku_key(self, sku_key: str) -> list[Product]: ...
+
+    def products_by_gtin(self, gtin14: str) -> list[Product]: ...
+
+    def cross_reference(self, customer_id: str, part_key: str) -> str | None: ...
+
+    def vendor(self) -> VendorProfile | None: ...
+
+
+class InMemoryMasterData:
+    """A MasterDataView over lists: for tests and for parsing runs without a database."""
+
+    def __init__(
+        self,
+        customers: Iterable[Customer] = (),
+        products: Iterable[Product] = (),
+        items: Iterable[CustomerItem] = (),
+        vendor: VendorProfile | None = None,
+    ) -> None:
+        self._customers = {c.customer_id: c for c in customers}
+        self._by_edi: dict[str, list[Customer]] = defaultdict(list)
+        self._by_domain: dict[str, list[Customer]] = defaultdict(list)
+        self._by_name: dict[str, list[Customer]] = defaultdict(list)
+        for c in self._customers.values():
+            if c.edi_id:
+                self._by_edi[c.edi_id.strip().upper()].append(c)
+            for d in c.email_domains:
+                self._by_domain[d].append(c)
+            self._by_name[name_key(c.name)].append(c)
+        self._by_sku: dict[str, list[Product]] = defaultdict(list)
+        self._by_gtin: dict[str, list[Product]] = defaultdict(list)
+        for p in products:
+            self._by_sku[p.sku_key].append(p)
+            gtin = normalize_gtin(p.upc) if p.upc else None
+            if gtin:
+                self._by_gtin[gtin].append(p)
+        self._items = {(i.customer_id, i.part_key): i.sku for i in items}
+        self._vendor = vendor
+
+    def customer(self, customer_id: str) -> Customer | None:
+        return self._customers.get(customer_id)
+
+    def customers_by_edi_id(self, edi_id: str) -> list[Customer]:
+        return list(self._by_edi.get(edi_id.strip().upper(), ()))
+
+    def customers_by_domain(self, domain: str) -> list[Customer]:
+        return list(self._by_domain.get(domain.lower(), ()))
+
+    def customers_by_name_key(self, key: str) -> list[Customer]:
+        return list(self._by_name.get(key, ()))
+
+    def products_by_sku_key(self, sku_key: str) -> list[Product]:
+        return list(self._by_sku.get(normalize_code(sku_key), ()))
+
+    def products_by_gtin(self, gtin14: str) -> list[Product]:
+        return list(self._by_gtin.get(gtin14, ()))
+
+    def cross_reference(self, customer_id: str, part_key: str) -> str | None:
+        return self._items.get((customer_id, part_key))
+
+    def vendor(self) -> VendorProfile | None:
+        return self._vendor

@@ -1,0 +1,73 @@
+"""The parser registry: every format plugin scores a document and the highest scorer reads it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ingest.errors import DocumentError
+from ingest.parsers.base import ParseContext, ParseOutcome, Parser
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+class ParserRegistry:
+    """Holds the parsers; adding a format is ``register(parser)``, never an edit of the pipeline."""
+
+    def __init__(self, parsers: Iterable[Parser] = (), *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self._parsers: list[Parser] = list(parsers)
+        self.max_bytes = max_bytes
+
+    def register(self, parser: Parser) -> None:
+        self._parsers.append(parser)
+
+    @property
+    def parsers(self) -> tuple[Parser, ...]:
+        return tuple(self._parsers)
+
+    def detect(self, content: bytes, filename: str | None = None) -> Parser | None:
+        """The parser with the highest positive score, or None. Ties go to the first registered."""
+        best: Parser | None = None
+        best_score = 0.0
+        for parser in self._parsers:
+            score = parser.score(content, filename)
+            if score > best_score:
+                best, best_score = parser, score
+        return best
+
+    def parse(self, content: bytes, context: ParseContext | None = None) -> ParseOutcome:
+        """Read a document. Never raises for bad input: the error is in the outcome."""
+        context = context or ParseContext()
+        if not content.strip():
+            return ParseOutcome(None, error=DocumentError("empty", "the document is empty"))
+        if len(content) > self.max_bytes:
+            return ParseOutcome(
+                None,
+                error=DocumentError(
+                    "too_large",
+                    f"the document has {len(content):,} bytes; the limit is {self.max_bytes:,}",
+                ),
+            )
+        parser = self.detect(content, context.filename)
+        if parser is None:
+            return ParseOutcome(
+                None,
+                error=DocumentError(
+                    "unrecognized",
+                    "no parser recognizes this content"
+                    + (f" ({context.filename})" if context.filename else "")
+                    + "; supported: "
+                    + ", ".join(sorted({p.format for p in self._parsers})),
+                ),
+            )
+        try:
+            orders = parser.parse(content, context)
+        except DocumentError as exc:
+            return ParseOutcome(parser.format, error=exc)
+        return ParseOutcome(parser.format, orders=orders)
+
+
+def default_registry(*, max_bytes: int = DEFAULT_MAX_BYTES) -> ParserRegistry:
+    """The registry with every parser the service ships."""
+    from ingest.parsers.sheets import CsvOrderParser
+
+    return ParserRegistry([CsvOrderParser()], max_bytes=max_bytes)

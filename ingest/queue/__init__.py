@@ -1,0 +1,1 @@
+"""Work execution: the only package that imports rq and redis."""

@@ -1,0 +1,130 @@
+"""Runners: the same job functions run in this process (no Redis) or on rq workers (Redis)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Retry, Worker
+from rq.exceptions import DuplicateJobError
+from rq.serializers import JSONSerializer
+
+from ingest.db import Database
+from ingest.domain.document import DocumentState
+from ingest.errors import ConfigError, TransientError
+from ingest.logs import get_logger
+from ingest.queue.names import DOCUMENTS, process_job_id
+from ingest.services.deps import Pipeline, Progress
+from ingest.services.process import process_document
+
+log = get_logger(__name__)
+
+TRANSIENT_RETRIES = 3
+RETRY_INTERVALS = [5, 30, 120]
+
+
+def _wait_for_states(
+    db: Database, document_ids: Sequence[str], timeout: float, progress: Progress | None, poll: float = 0.2
+) -> None:
+    pending = set(document_ids)
+    total = len(pending)
+    deadline = time.monotonic() + timeout
+    while pending:
+        with db.unit_of_work("runner") as uow:
+            for doc_id in list(pending):
+                if uow.documents.get(doc_id).state.terminal:
+                    pending.discard(doc_id)
+        if progress:
+            progress(total - len(pending), total)
+        if not pending:
+            return
+        if time.monotonic() > deadline:
+            raise TransientError(
+                f"{len(pending)} of {total} documents were not processed within {timeout:.0f} s; "
+                "they are stored and will be processed when a worker is free (see `ingest status`)"
+            )
+        time.sleep(poll)
+
+
+class InProcessRunner:
+    """Runs each document right away in this process; transient faults are retried with backoff."""
+
+    name = "in-process"
+
+    def __init__(self, pipeline: Pipeline, backoff: Sequence[float] = (0.5, 2.0, 5.0)) -> None:
+        self.pipeline = pipeline
+        self.backoff = tuple(backoff)
+
+    def submit(self, document_ids: Sequence[str]) -> None:
+        for doc_id in document_ids:
+            self._run(doc_id)
+
+    def _run(self, doc_id: str) -> DocumentState:
+        for attempt, delay in enumerate((*self.backoff, None), start=1):
+            try:
+                return process_document(self.pipeline, doc_id)
+            except TransientError as exc:
+                if delay is None:
+                    log.error(
+                        "giving up for now; the document stays received", document_id=doc_id, error=str(exc)
+                    )
+                    return DocumentState.RECEIVED
+                log.warning("transient fault, retrying", document_id=doc_id, attempt=attempt, error=str(exc))
+                time.sleep(delay)
+        return DocumentState.RECEIVED
+
+    def wait(self, document_ids: Sequence[str], timeout: float, progress: Progress | None = None) -> None:
+        _wait_for_states(self.pipeline.db, document_ids, timeout, progress)
+
+
+def connect_redis(url: str) -> Redis:
+    try:
+        conn = Redis.from_url(url)
+        conn.ping()
+    except ValueError as exc:
+        raise ConfigError(f"INGEST_REDIS_URL {url!r} is not a Redis URL: {exc}") from exc
+    except RedisError as exc:
+        raise TransientError(f"cannot reach Redis at {url}: {exc}; is it running?") from exc
+    return conn
+
+
+class RqRunner:
+    """Enqueues one job per document on the ``documents`` queue; workers do the work."""
+
+    name = "rq"
+
+    def __init__(self, pipeline: Pipeline, redis: Redis) -> None:
+        self.pipeline = pipeline
+        self.redis = redis
+        self.queue = Queue(DOCUMENTS, connection=redis, serializer=JSONSerializer)
+
+    def submit(self, document_ids: Sequence[str]) -> None:
+        timeout = self.pipeline.settings.job_timeout_seconds
+        for doc_id in document_ids:
+            try:
+                self.queue.enqueue(
+                    "ingest.queue.jobs.process_document_job",
+                    doc_id,
+                    job_id=process_job_id(doc_id),
+                    unique=True,
+                    job_timeout=timeout,
+                    result_ttl=0,
+                    failure_ttl=30 * 24 * 3600,
+                    retry=Retry(max=TRANSIENT_RETRIES, interval=RETRY_INTERVALS),
+                )
+            except DuplicateJobError:
+                log.info("already queued", document_id=doc_id)
+            except RedisError as exc:
+                raise TransientError(
+                    f"cannot queue document {doc_id}: {exc}; it is stored and stays received"
+                ) from exc
+
+    def workers(self) -> int:
+        return len(Worker.all(connection=self.redis))
+
+    def wait(self, document_ids: Sequence[str], timeout: float, progress: Progress | None = None) -> None:
+        if document_ids and self.workers() == 0:
+            log.warning("no rq worker is running: start one with `ingest worker`")
+        _wait_for_states(self.pipeline.db, document_ids, timeout, progress)

@@ -1,0 +1,42 @@
+"""Counts for `ingest status` and the documents listing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ingest.db import Database
+from ingest.domain.document import DocumentState
+
+
+def counts(db: Database) -> dict[str, dict[str, int]]:
+    with db.unit_of_work() as uow:
+        documents = {s.value: 0 for s in DocumentState}
+        documents.update(uow.documents.count_by_state())
+        orders = {"committed": 0, "review": 0, "rejected": 0}
+        orders.update(uow.orders.count_by_status())
+        return {"documents": documents, "orders": orders}
+
+
+def document_records(
+    db: Database, state: DocumentState | None = None, limit: int = 1000
+) -> list[dict[str, Any]]:
+    """Documents as CONTRACTS §4 shows them: state, source reference, error and orders."""
+    with db.unit_of_work() as uow:
+        out = []
+        for doc in uow.documents.find(state, limit=limit):
+            out.append(
+                {
+                    "file": doc.filename,
+                    "document_id": doc.id,
+                    "source": doc.source,
+                    "source_ref": doc.source_ref,
+                    "received_at": doc.received_at.isoformat(),
+                    "status": doc.state.value,
+                    "format": doc.format,
+                    "error": doc.error.model_dump() if doc.error else None,
+                    "duplicate_of": doc.duplicate_of,
+                    "acknowledgment": None,
+                    "orders": uow.orders.for_document(doc.id),
+                }
+            )
+        return out

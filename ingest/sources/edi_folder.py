@@ -1,0 +1,65 @@
+"""An EDI drop folder: files appear in ``inbound``; outbound files (997s, 855s) go to ``outbound``.
+
+A file is taken only once its size has stopped changing, and moved to ``inbound/.processed`` only
+after its bytes are stored; a file that could not be stored stays where the next poll finds it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingest.errors import ConfigError
+
+PROCESSED = ".processed"
+
+
+@dataclass(frozen=True)
+class FolderFile:
+    path: Path
+    content: bytes
+
+
+class EdiFolder:
+    def __init__(self, name: str, inbound: Path, outbound: Path) -> None:
+        self.name = name
+        self.inbound = inbound
+        self.outbound = outbound
+
+    def check(self) -> None:
+        if not self.inbound.is_dir():
+            raise ConfigError(f"source {self.name}: inbound folder {self.inbound} does not exist")
+        self.outbound.mkdir(parents=True, exist_ok=True)
+
+    def pending(self) -> Iterator[FolderFile]:
+        """Files waiting in the inbound folder, oldest first; hidden and partial files are skipped."""
+        self.check()
+        entries = [
+            p
+            for p in self.inbound.iterdir()
+            if p.is_file()
+            and not p.name.startswith(".")
+            and not p.name.endswith((".part", ".tmp", ".filepart"))
+        ]
+        for path in sorted(entries, key=lambda p: (p.stat().st_mtime, p.name)):
+            size = path.stat().st_size
+            content = path.read_bytes()
+            if len(content) != size or path.stat().st_size != size:
+                continue  # still being written: the next poll takes it
+            yield FolderFile(path, content)
+
+    def mark_done(self, item: FolderFile) -> Path:
+        """Move a stored file out of the way into ``.processed/YYYY-MM-DD/``."""
+        day = datetime.now(UTC).strftime("%Y-%m-%d")
+        target_dir = self.inbound / PROCESSED / day
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / item.path.name
+        n = 1
+        while target.exists():
+            target = target_dir / f"{item.path.stem}.{n}{item.path.suffix}"
+            n += 1
+        shutil.move(str(item.path), target)
+        return target
