@@ -179,11 +179,24 @@ class DocumentRepository:
         )
         return self.session.scalar(select(DocumentRow.attempts).where(DocumentRow.id == document_id)) or 0
 
-    def find(self, state: DocumentState | None = None, limit: int = 1000) -> list[StoredDocument]:
+    def find(
+        self,
+        state: DocumentState | None = None,
+        limit: int = 1000,
+        *,
+        offset: int = 0,
+        newest_first: bool = False,
+    ) -> list[StoredDocument]:
+        order = (
+            (DocumentRow.received_at.desc(), DocumentRow.id.desc())
+            if newest_first
+            else (DocumentRow.received_at, DocumentRow.id)
+        )
         stmt = (
             select(DocumentRow, RawBlob.size)
             .join(RawBlob, RawBlob.sha256 == DocumentRow.sha256)
-            .order_by(DocumentRow.received_at, DocumentRow.id)
+            .order_by(*order)
+            .offset(offset)
             .limit(limit)
         )
         if state is not None:

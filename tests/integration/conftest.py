@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from samples import CUSTOMERS, ITEMS, PRODUCTS
 from sqlalchemy import text
 
 from ingest.bootstrap import build_pipeline
@@ -63,4 +64,16 @@ def loaded_pipeline(pipeline: Pipeline) -> Pipeline:
     """A pipeline whose database holds the fixture master data."""
     report = load_directory(pipeline.db, FIXTURES / "masterdata")
     assert report.ok, report.rejected
+    return pipeline
+
+
+@pytest.fixture
+def shop(pipeline: Pipeline, tmp_path: Path) -> Pipeline:
+    """A pipeline whose database holds the small master data of samples.py."""
+    d = tmp_path / "md"
+    d.mkdir()
+    (d / "customers.csv").write_text(CUSTOMERS)
+    (d / "products.csv").write_text(PRODUCTS)
+    (d / "customer_items.csv").write_text(ITEMS)
+    assert load_directory(pipeline.db, d).ok
     return pipeline

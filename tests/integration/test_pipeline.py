@@ -6,9 +6,8 @@ import io
 import json
 import threading
 from dataclasses import replace
-from pathlib import Path
 
-import pytest
+from samples import BY_UPC_FROM_EMAIL, CLEAN, UNKNOWN_PART
 
 from ingest.domain.document import DocumentState, Receipt
 from ingest.domain.order import Order
@@ -17,30 +16,8 @@ from ingest.parsers.registry import ParserRegistry, default_registry
 from ingest.services.deps import Pipeline
 from ingest.services.export import committed_orders, write_export
 from ingest.services.intake import receive, reset_for_retry
-from ingest.services.masterdata import load_directory
 from ingest.services.process import process_document
 from ingest.services.status import counts, document_records
-
-CUSTOMERS = "customer_id,name,email_domains\nC1,Acme Hardware,acme.example\nC2,Blue Ridge,brb.example\n"
-PRODUCTS = (
-    "sku,description,upc,uom\nA-1,Hex bolt,036000291452,EA\nB-2,Hammer,4006381333931,EA\nC-3,Gloves,,PK\n"
-)
-ITEMS = "customer_id,customer_part_number,sku\nC1,77-1,B-2\n"
-
-CLEAN = b"PO Number,Customer,SKU,Qty,UOM,Unit Price,Customer Part\nPO-1,C1,A-1,5,ea,1.25,\nPO-1,C1,,2,ea,3.00,77-1\n"
-UNKNOWN_PART = b"PO Number,Customer,SKU,Qty\nPO-2,C1,A-1,1\nPO-2,C1,ZZ-404,3\n"
-BY_UPC_FROM_EMAIL = b"po,upc,quantity\nPO-9,4006381333931,4\n"
-
-
-@pytest.fixture
-def shop(pipeline: Pipeline, tmp_path: Path) -> Pipeline:
-    d = tmp_path / "md"
-    d.mkdir()
-    (d / "customers.csv").write_text(CUSTOMERS)
-    (d / "products.csv").write_text(PRODUCTS)
-    (d / "customer_items.csv").write_text(ITEMS)
-    assert load_directory(pipeline.db, d).ok
-    return pipeline
 
 
 def run(p: Pipeline, content: bytes, name: str = "po.csv", **kw: str) -> tuple[str, DocumentState]:

@@ -120,7 +120,7 @@ def test_orders_store_decimals_exactly_and_are_unique_per_position(database_url:
         assert view["total_amount"] == "12345678901.23" and view["status"] == "committed"
         actions = list(uow.session.scalars(select(AuditRow.action)))
         assert "order.committed" in actions
-    with pytest.raises(Exception, match="(?i)unique|duplicate"), db.unit_of_work() as uow:
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"), db.unit_of_work() as uow:
         uow.orders.add(doc.id, 0, order, match, decision)
         uow.commit()
     db.dispose()

@@ -1,0 +1,91 @@
+"""The same job functions on real rq workers over the real Redis, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zlib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from rq import Queue
+from rq.serializers import JSONSerializer
+from samples import CLEAN, UNKNOWN_PART
+
+from ingest.bootstrap import build_runner
+from ingest.domain.document import DocumentState, Receipt
+from ingest.queue.names import DOCUMENTS, process_job_id
+from ingest.queue.runners import RqRunner
+from ingest.queue.worker import run_worker
+from ingest.services.deps import Pipeline
+from ingest.services.intake import receive
+from ingest.services.status import counts
+
+
+@pytest.fixture
+def rq_shop(shop: Pipeline, redis_url: str) -> Pipeline:
+    settings = shop.settings.model_copy(update={"redis_url": redis_url})
+    return replace(shop, settings=settings)
+
+
+def store(p: Pipeline, content: bytes, name: str) -> str:
+    return receive(
+        p.db, Receipt(content=content, channel="file", source="t", source_ref=name, filename=name)
+    ).id
+
+
+def test_runner_is_chosen_by_configuration(rq_shop: Pipeline, shop: Pipeline) -> None:
+    assert build_runner(rq_shop).name == "rq"
+    assert build_runner(shop).name == "in-process"
+
+
+def test_jobs_carry_ids_only_with_deterministic_ids(rq_shop: Pipeline, redis_url: str) -> None:
+    runner = build_runner(rq_shop)
+    assert isinstance(runner, RqRunner)
+    doc_id = store(rq_shop, CLEAN, "a.csv")
+    runner.submit([doc_id])
+    runner.submit([doc_id])  # a repeat is harmless
+    queue = Queue(DOCUMENTS, connection=Redis.from_url(redis_url), serializer=JSONSerializer)
+    assert queue.job_ids == [process_job_id(doc_id)]
+    raw = Redis.from_url(redis_url).hget(f"rq:job:{process_job_id(doc_id)}", "data")
+    assert raw is not None
+    payload = json.loads(zlib.decompress(raw))
+    assert payload[0] == "ingest.queue.jobs.process_document_job" and payload[2] == [doc_id]
+
+
+def test_in_process_simple_worker_processes_the_queue(rq_shop: Pipeline, redis_url: str) -> None:
+    runner = build_runner(rq_shop)
+    ids = [store(rq_shop, CLEAN, "a.csv"), store(rq_shop, UNKNOWN_PART, "b.csv")]
+    runner.submit(ids)
+    run_worker(rq_shop, Redis.from_url(redis_url), burst=True, fork=False)
+    runner.wait(ids, timeout=30)
+    assert counts(rq_shop.db)["documents"]["committed"] == 1
+    assert counts(rq_shop.db)["documents"]["review"] == 1
+
+
+def test_forking_worker_process_from_the_cli(rq_shop: Pipeline, redis_url: str, tmp_path: Path) -> None:
+    runner = build_runner(rq_shop)
+    ids = [store(rq_shop, CLEAN, "a.csv"), store(rq_shop, UNKNOWN_PART, "b.csv")]
+    runner.submit(ids)
+    env = {
+        **os.environ,
+        "INGEST_DATABASE_URL": rq_shop.settings.database_url,
+        "INGEST_REDIS_URL": redis_url,
+        "INGEST_DATA_DIR": str(tmp_path / "data"),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "ingest", "worker", "--burst"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    runner.wait(ids, timeout=30)
+    with rq_shop.db.unit_of_work() as uow:
+        states = [uow.documents.get(i).state for i in ids]
+    assert states == [DocumentState.COMMITTED, DocumentState.REVIEW]
