@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     auto_commit_threshold: float = Field(default=0.95, ge=0.0, le=1.0)
     job_timeout_seconds: int = Field(default=300, gt=0)
     log_format: str = Field(default="console", pattern="^(console|json)$")
-    log_level: str = "INFO"
+    log_level: str | None = None  # default: WARNING for commands, INFO for run/worker/serve
 
     def ensure_data_dir(self) -> Path:
         """Create the data directory if needed and return it."""

@@ -28,12 +28,13 @@ class AppContext:
     _pipeline: Pipeline | None = None
     _runner: Runner | None = None
     checked: bool = field(default=False)
+    default_log_level: str = "WARNING"
 
     @property
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings()
-            configure_logging(self._settings.log_level, self._settings.log_format)
+            configure_logging(self._settings.log_level or self.default_log_level, self._settings.log_format)
         return self._settings
 
     def pipeline(self, *, check_schema: bool = True) -> Pipeline:

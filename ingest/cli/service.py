@@ -36,6 +36,7 @@ def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> Non
     """The service: poll every source and process what arrives (queued when Redis is configured).
 
     Documents left received by an earlier crash are picked up again."""
+    app.default_log_level = "INFO"
     pipeline = app.pipeline()
     runner = app.runner()
     while True:
@@ -66,6 +67,7 @@ def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> Non
 @pass_app
 def worker_cmd(app: AppContext, burst: bool, no_fork: bool) -> None:
     """An rq worker for the pipeline queues (needs INGEST_REDIS_URL)."""
+    app.default_log_level = "INFO"
     settings = app.settings
     if not settings.redis_url:
         raise ConfigError(
@@ -84,13 +86,13 @@ def worker_cmd(app: AppContext, burst: bool, no_fork: bool) -> None:
 @pass_app
 def serve_cmd(app: AppContext, host: str, port: int) -> None:
     """The review UI."""
+    app.default_log_level = "INFO"
     _serve(app, host, port)
 
 
 def _serve(app: AppContext, host: str, port: int) -> None:
-    from review_ui.serve import serve
-
     from review_ui import create_app
+    from review_ui.serve import serve
 
     pipeline = app.pipeline()
     err.print(f"review UI on http://{host}:{port}/  (Ctrl-C to stop)")

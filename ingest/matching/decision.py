@@ -51,6 +51,8 @@ def decide(
         if line.quantity is None or line.quantity == 0:
             line_reasons.append(f"{label}: quantity missing or zero")
         for name in MANDATORY_LINE_FIELDS:
+            if getattr(line, name) is None and name == "quantity":
+                continue  # already reported as missing
             conf = line.confidence.get(name)
             if conf is not None and conf < rules.field_threshold:
                 line_reasons.append(f"{label}: {name} read with low confidence ({conf:.2f})")

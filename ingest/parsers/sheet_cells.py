@@ -165,9 +165,10 @@ _SUMMARY: dict[str, tuple[str, ...]] = {
 _COUNT_WORDS = frozenset({"qty", "quantity", "items", "lines", "units", "weight", "pieces", "cases"})
 
 
-def summary_kind(label: str) -> str | None:
+def summary_kind(label: str, *, exact: bool = False) -> str | None:
     """'total', 'subtotal', 'freight', 'tax', 'discount' or 'other' when a cell labels a summary or
-    charge row ("Total", "Sales Tax 8.25%", "Freight - UPS Ground"), else None."""
+    charge row ("Total", "Sales Tax 8.25%", "Freight - UPS Ground"), else None. ``exact`` allows
+    only figures after the label ("Sales Tax 8%", not "Shipping Tape")."""
     words = re.findall(r"[a-z0-9]+", label.lower().replace("&", " and "))
     best: tuple[int, str] | None = None
     for kind, phrases in _SUMMARY.items():
@@ -179,6 +180,8 @@ def summary_kind(label: str) -> str | None:
         return None
     size, kind = best
     rest = words[size:]
+    if exact and any(w.isalpha() for w in rest):
+        return None
     if kind == "total" and any(w in _COUNT_WORDS for w in rest):
         return "subtotal"  # "Total Qty: 35" counts pieces, not money
     if kind in ("total", "subtotal") and any(

@@ -121,7 +121,9 @@ class SheetReader:
         po_column = self.columns.get("po_number")
         for row in self.data:
             kind, label = self._summary(row)
-            key = cell_text(row.cell(po_column.index), typed=False) if po_column and not kind else ""
+            key = cell_text(row.cell(po_column.index), typed=False) if po_column else ""
+            if kind and key == label:
+                key = ""  # "Total" written in the PO column
             if key:
                 current = drafts.setdefault(key, Draft(key))
             elif current is None:
@@ -142,16 +144,22 @@ class SheetReader:
         return (text, column) if text else None
 
     def _summary(self, row: Row) -> tuple[str | None, str]:
-        """A total, subtotal or charge row: the kind and its label. A part number labels a charge
-        only when it is one ("FREIGHT"); without one, any text cell may ("Sales Tax 8%")."""
+        """A total, subtotal or charge row: the kind and its label. With a part number, the row is a
+        charge only when the part number is one ("FREIGHT") or the description is exactly one
+        ("Fuel Surcharge"); without, any text cell may label it ("Sales Tax 8%")."""
         idents = [
             c[0] for n in ("vendor_part_number", "buyer_part_number", "upc") if (c := self._cell(row, n))
         ]
-        candidates = idents or [c for c in row.filled if _number(c) is None]
         qty = self._cell(row, "quantity")
         several = qty is not None and _number(qty[0]) not in (None, 1)
-        for text in candidates:
-            kind = summary_kind(text)
+        if idents:
+            description = self._cell(row, "description")
+            labels = [(text, summary_kind(text)) for text in idents]
+            if description and not several:
+                labels.append((description[0], summary_kind(description[0], exact=True)))
+        else:
+            labels = [(text, summary_kind(text)) for text in row.filled if _number(text) is None]
+        for text, kind in labels:
             if kind and (kind in ("total", "subtotal") or idents or not several):
                 return kind, text
         return None, ""
@@ -176,13 +184,14 @@ class SheetReader:
         draft.charges.append((Charge(kind=cast(ChargeKind, kind), amount=amount, description=label), ref))
 
     def _summary_amount(self, row: Row, label: str) -> tuple[Decimal | None, str | None]:
+        """The amount column; else unit price x quantity (1 when empty); else the last number."""
+        qty = self._cell(row, "quantity")
+        times = _number(qty[0], self.habits) if qty else None
         for name in ("amount", "unit_price"):
-            if found := self._cell(row, name):
-                try:
-                    value = read_cell(name, found[0], self.habits)
-                except ValueError:
-                    continue
-                return cast(Decimal, value), found[1].header
+            if (found := self._cell(row, name)) and (value := _number(found[0], self.habits)) is not None:
+                if name == "unit_price" and times is not None:
+                    value *= times
+                return value, found[1].header
         for index in range(len(row.cells) - 1, -1, -1):
             text = row.cells[index]
             if text and text != label and _number(text) is not None:

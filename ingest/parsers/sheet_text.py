@@ -142,7 +142,10 @@ def sniff(text: str) -> Sniffed:
     for delimiter in DELIMITERS:
         if delimiter not in sample:
             continue
-        counts = [len(r.cells) for r in read_rows(sample, delimiter, SNIFF_ROWS) if not r.blank]
+        try:
+            counts = [len(r.cells) for r in read_rows(sample, delimiter, SNIFF_ROWS) if not r.blank]
+        except csv.Error:  # a field over the csv module's size limit: not this delimiter's table
+            continue
         wide = [c for c in counts if c >= 2]
         if not wide:
             continue

@@ -37,8 +37,9 @@ class CsvOrderParser:
     format = "csv"
 
     def score(self, content: bytes, filename: str | None) -> float:
-        """0 for other formats; 0.9 for a .csv/.tsv name or a delimited text with a known header
-        row; less for delimited text without one."""
+        """0 for other formats (EDI, PDF, ZIP, MIME, JSON/XML, binary) and for text without a
+        consistent delimiter; 0.9 for a .csv/.tsv name or delimited text with a known header row;
+        0.4-0.5 for delimited text without one."""
         if not content.strip() or other_format(content):
             return 0.0
         suffix = PurePath(filename).suffix.lower() if filename else ""
@@ -48,7 +49,10 @@ class CsvOrderParser:
             return 0.3 if suffix in _SHEET_SUFFIXES else 0.0
         if suffix in _SHEET_SUFFIXES:
             return 0.9
-        _, header = find_header(read_rows(text, sniffed.delimiter, HEADER_SEARCH_ROWS))
+        try:
+            _, header = find_header(read_rows(text, sniffed.delimiter, HEADER_SEARCH_ROWS))
+        except csv.Error:
+            return 0.0
         if header is not None:
             return 0.9
         if sniffed.consistency >= 0.6:

@@ -81,7 +81,9 @@ def read_rows(name: str, text: str, model: type[M]) -> list[M]:
         key = tuple(values.get(k, "") for k in KEYS[name])
         if key in seen:
             problems.append(
-                MasterDataProblem(name, row_number, KEYS[name][-1], f"{'/'.join(key)} repeats row {seen[key]}")
+                MasterDataProblem(
+                    name, row_number, KEYS[name][-1], f"{'/'.join(key)} repeats row {seen[key]}"
+                )
             )
             continue
         seen[key] = row_number
@@ -91,7 +93,9 @@ def read_rows(name: str, text: str, model: type[M]) -> list[M]:
             for err in exc.errors():
                 column = str(err["loc"][0]) if err["loc"] else None
                 shown = values.get(column or "", "")
-                problems.append(MasterDataProblem(name, row_number, column, f"{err['msg']} (value {shown!r})"))
+                problems.append(
+                    MasterDataProblem(name, row_number, column, f"{err['msg']} (value {shown!r})")
+                )
         if len(problems) >= MAX_PROBLEMS:
             break
     if problems:
