@@ -125,12 +125,9 @@ def process_cmd(app: AppContext, paths: tuple[Path, ...], as_json: bool, timeout
     with progress_bar("processing", len(new_ids), not as_json) as progress:
         runner.submit(new_ids)
         runner.wait(new_ids, timeout, progress)
-    by_id = {r["document_id"]: r for r in document_records(pipeline.db, limit=1_000_000) if r["document_id"]}
-    records = []
-    for path, doc in zip(files, docs, strict=True):
-        rec = dict(by_id[doc.id])
+    records = document_records(pipeline.db, ids=[d.id for d in docs])
+    for path, rec in zip(files, records, strict=True):
         rec["file"] = str(path)
-        records.append(rec)
     _print_records(records, as_json)
     if any(r["status"] in PROBLEM_STATES for r in records):
         raise SystemExit(1)
@@ -173,7 +170,7 @@ def retry_cmd(
     runner = app.runner()
     runner.submit(reset)
     runner.wait(reset, timeout)
-    records = [r for r in document_records(db, limit=1_000_000) if r["document_id"] in set(reset)]
+    records = document_records(db, ids=reset)
     _print_records(records, as_json)
     if any(r["status"] in PROBLEM_STATES for r in records):
         raise SystemExit(1)

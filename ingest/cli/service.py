@@ -48,9 +48,7 @@ def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> Non
         runner.submit(waiting)
         if once:
             runner.wait(waiting, timeout)
-            records = [
-                r for r in document_records(pipeline.db, limit=1_000_000) if r["document_id"] in set(waiting)
-            ]
+            records = document_records(pipeline.db, ids=waiting)
             if records:
                 _print_records(records, as_json=False)
             else:
@@ -173,10 +171,7 @@ def demo_cmd(app: AppContext, fixtures: Path | None, serve_ui: bool, port: int) 
     with progress_bar("processing", len(new_ids)) as progress:
         runner.submit(new_ids)
         runner.wait(new_ids, 600, progress)
-    wanted = {d.id for d in docs}
-    _print_records(
-        [r for r in document_records(pipeline.db, limit=1_000_000) if r["document_id"] in wanted], False
-    )
+    _print_records(document_records(pipeline.db, ids=[d.id for d in docs]), False)
     summary = counts(pipeline.db)
     table = Table(title="all documents so far", title_justify="left")
     for state, n in summary["documents"].items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
@@ -14,6 +15,8 @@ from ingest.db.audit import record
 from ingest.db.tables import DocumentRow, RawBlob
 from ingest.domain.document import DocumentState, Receipt, RecordedError, StoredDocument
 from ingest.errors import NotFoundError
+
+CHUNK = 500
 
 
 def _view(row: DocumentRow, size: int) -> StoredDocument:
@@ -202,6 +205,27 @@ class DocumentRepository:
         if state is not None:
             stmt = stmt.where(DocumentRow.state == state.value)
         return [_view(row, size) for row, size in self.session.execute(stmt)]
+
+    def get_many(self, document_ids: Sequence[str]) -> list[StoredDocument]:
+        """The documents with these ids, in the order asked (unknown ids are left out)."""
+        found: dict[str, StoredDocument] = {}
+        for start in range(0, len(document_ids), CHUNK):
+            chunk = list(document_ids[start : start + CHUNK])
+            stmt = (
+                select(DocumentRow, RawBlob.size)
+                .join(RawBlob, RawBlob.sha256 == DocumentRow.sha256)
+                .where(DocumentRow.id.in_(chunk))
+            )
+            found.update((row.id, _view(row, size)) for row, size in self.session.execute(stmt))
+        return [found[i] for i in document_ids if i in found]
+
+    def states(self, document_ids: Sequence[str]) -> dict[str, DocumentState]:
+        out: dict[str, DocumentState] = {}
+        for start in range(0, len(document_ids), CHUNK):
+            chunk = list(document_ids[start : start + CHUNK])
+            stmt = select(DocumentRow.id, DocumentRow.state).where(DocumentRow.id.in_(chunk))
+            out.update((doc_id, DocumentState(state)) for doc_id, state in self.session.execute(stmt))
+        return out
 
     def ids_in_state(self, state: DocumentState, limit: int = 10_000) -> list[str]:
         stmt = (

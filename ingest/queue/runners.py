@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, Worker
-from rq.exceptions import DuplicateJobError
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
 from ingest.db import Database
@@ -23,6 +24,7 @@ log = get_logger(__name__)
 
 TRANSIENT_RETRIES = 3
 RETRY_INTERVALS = [5, 30, 120]
+DEAD_STATES = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, JobStatus.FINISHED)
 
 
 def _wait_for_states(
@@ -33,9 +35,8 @@ def _wait_for_states(
     deadline = time.monotonic() + timeout
     while pending:
         with db.unit_of_work("runner") as uow:
-            for doc_id in list(pending):
-                if uow.documents.get(doc_id).state.terminal:
-                    pending.discard(doc_id)
+            states = uow.documents.states(sorted(pending))
+        pending = {doc_id for doc_id in pending if doc_id in states and not states[doc_id].terminal}
         if progress:
             progress(total - len(pending), total)
         if not pending:
@@ -101,25 +102,34 @@ class RqRunner:
         self.queue = Queue(DOCUMENTS, connection=redis, serializer=JSONSerializer)
 
     def submit(self, document_ids: Sequence[str]) -> None:
-        timeout = self.pipeline.settings.job_timeout_seconds
         for doc_id in document_ids:
             try:
-                self.queue.enqueue(
-                    "ingest.queue.jobs.process_document_job",
-                    doc_id,
-                    job_id=process_job_id(doc_id),
-                    unique=True,
-                    job_timeout=timeout,
-                    result_ttl=0,
-                    failure_ttl=30 * 24 * 3600,
-                    retry=Retry(max=TRANSIENT_RETRIES, interval=RETRY_INTERVALS),
-                )
-            except DuplicateJobError:
+                try:
+                    self._enqueue(doc_id)
+                except DuplicateJobError:
+                    # queued or running: nothing to do; a dead job (failed, stopped) is replaced
+                    job = Job.fetch(process_job_id(doc_id), connection=self.redis, serializer=JSONSerializer)
+                    if job.get_status(refresh=True) in DEAD_STATES:
+                        job.delete()
+                        self._enqueue(doc_id)
+            except (DuplicateJobError, NoSuchJobError):
                 log.info("already queued", document_id=doc_id)
             except RedisError as exc:
                 raise TransientError(
                     f"cannot queue document {doc_id}: {exc}; it is stored and stays received"
                 ) from exc
+
+    def _enqueue(self, doc_id: str) -> None:
+        self.queue.enqueue(
+            "ingest.queue.jobs.process_document_job",
+            doc_id,
+            job_id=process_job_id(doc_id),
+            unique=True,
+            job_timeout=self.pipeline.settings.job_timeout_seconds,
+            result_ttl=0,
+            failure_ttl=30 * 24 * 3600,
+            retry=Retry(max=TRANSIENT_RETRIES, interval=RETRY_INTERVALS),
+        )
 
     def workers(self) -> int:
         return len(Worker.all(connection=self.redis))

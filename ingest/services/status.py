@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ingest.db import Database
@@ -18,12 +19,18 @@ def counts(db: Database) -> dict[str, dict[str, int]]:
 
 
 def document_records(
-    db: Database, state: DocumentState | None = None, limit: int = 1000
+    db: Database,
+    state: DocumentState | None = None,
+    limit: int = 1000,
+    *,
+    ids: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Documents as CONTRACTS §4 shows them: state, source reference, error and orders."""
+    """Documents as CONTRACTS §4 shows them: state, source reference, error and orders. With
+    ``ids``, those documents in that order; otherwise the oldest ``limit`` (in ``state``)."""
     with db.unit_of_work() as uow:
         out = []
-        for doc in uow.documents.find(state, limit=limit):
+        docs = uow.documents.get_many(ids) if ids is not None else uow.documents.find(state, limit=limit)
+        for doc in docs:
             out.append(
                 {
                     "file": doc.filename,

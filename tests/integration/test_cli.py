@@ -190,3 +190,29 @@ def test_parse_json_over_the_shared_corpus_never_crashes(tmp_path: Path) -> None
     for r in results:
         assert (r["error"] is None) or (set(r["error"]) == {"kind", "message", "location"})
     assert proc.returncode == (1 if any(r["error"] for r in results) else 0)
+
+
+def test_process_on_rq_waits_for_a_worker(cli: Cli, masterdata: Path, redis_url: str, tmp_path: Path) -> None:
+    cli.env["INGEST_REDIS_URL"] = redis_url
+    cli("masterdata", "load", str(masterdata))
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "ingest", "worker"],
+        env=cli.env,
+        cwd=cli.cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        (tmp_path / "po.csv").write_bytes(CLEAN)
+        (tmp_path / "review.csv").write_bytes(UNKNOWN_PART)
+        lines = cli.json_lines(
+            "process", "--json", "--timeout", "120", str(tmp_path / "po.csv"), str(tmp_path / "review.csv")
+        )
+        assert [line["status"] for line in lines] == ["committed", "review"]
+        status = cli.json_lines("status", "--json")[0]
+        assert status["queue"] == {"documents": 0, "polls": 0, "outbound": 0} and status["failed_jobs"] == 0
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert "Traceback" not in (worker.stderr.read() if worker.stderr else "")

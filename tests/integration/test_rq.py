@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from redis import Redis
 from rq import Queue
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 from samples import CLEAN, UNKNOWN_PART
 
@@ -89,3 +90,27 @@ def test_forking_worker_process_from_the_cli(rq_shop: Pipeline, redis_url: str, 
     with rq_shop.db.unit_of_work() as uow:
         states = [uow.documents.get(i).state for i in ids]
     assert states == [DocumentState.COMMITTED, DocumentState.REVIEW]
+
+
+def test_a_dead_job_is_replaced_when_the_document_is_submitted_again(
+    rq_shop: Pipeline, redis_url: str
+) -> None:
+    runner = build_runner(rq_shop)
+    doc_id = store(rq_shop, CLEAN, "a.csv")
+    runner.submit([doc_id])
+    conn = Redis.from_url(redis_url)
+    queue = Queue(DOCUMENTS, connection=conn, serializer=JSONSerializer)
+    job = Job.fetch(process_job_id(doc_id), connection=conn, serializer=JSONSerializer)
+    queue.remove(job)
+    job.set_status(JobStatus.FAILED)
+    assert queue.job_ids == []
+    runner.submit([doc_id])
+    assert queue.job_ids == [process_job_id(doc_id)]
+
+
+def test_a_job_for_a_missing_document_does_not_fail_the_worker(rq_shop: Pipeline, redis_url: str) -> None:
+    runner = build_runner(rq_shop)
+    runner.submit(["no-such-document"])
+    run_worker(rq_shop, Redis.from_url(redis_url), burst=True, fork=False)
+    queue = Queue(DOCUMENTS, connection=Redis.from_url(redis_url), serializer=JSONSerializer)
+    assert queue.failed_job_registry.count == 0 and queue.count == 0
