@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from ingest.cli.admin import db_group, masterdata_group, source_group
+from ingest.cli.admin import db_group, masterdata_group, partner_group, source_group
 from ingest.cli.common import IngestGroup
 from ingest.cli.documents import documents_cmd, parse_cmd, process_cmd, retry_cmd, status_cmd
 from ingest.cli.service import demo_cmd, export_cmd, run_cmd, serve_cmd, worker_cmd
@@ -25,6 +25,7 @@ def cli() -> None:
 for command in (
     db_group,
     masterdata_group,
+    partner_group,
     source_group,
     parse_cmd,
     process_cmd,

@@ -10,6 +10,7 @@ from rich.table import Table
 from ingest.cli.common import AppContext, IngestGroup, emit_json, out, pass_app
 from ingest.errors import MasterDataError
 from ingest.services.masterdata import load_directory
+from ingest.services.partners import add_partner, list_partners, remove_partner
 from ingest.services.sources import add_edi_folder, list_sources, remove_source
 
 
@@ -116,4 +117,61 @@ def source_remove(app: AppContext, name: str) -> None:
     out.print(f"source {name} removed")
 
 
-__all__ = ["MasterDataError", "db_group", "masterdata_group", "source_group"]
+__all__ = ["MasterDataError", "db_group", "masterdata_group", "partner_group", "source_group"]
+
+
+@click.group("partner", cls=IngestGroup)
+def partner_group() -> None:
+    """EDI trading partners: sender ids, their customer, acknowledgments."""
+
+
+@partner_group.command("add")
+@click.argument("qualifier")
+@click.argument("edi_id")
+@click.option("--customer", "customer_id", help="The customer this sender is (customer_id of customers.csv).")
+@click.option("--name", help="A name for people.")
+@click.option("--no-997", "no_997", is_flag=True, help="Do not send 997 acknowledgments to this partner.")
+@pass_app
+def partner_add(app: AppContext, qualifier: str, edi_id: str, customer_id: str | None, name: str | None,
+                no_997: bool) -> None:  # fmt: skip
+    """Add a partner by its interchange sender QUALIFIER and EDI_ID (ISA05/ISA06)."""
+    p = add_partner(app.pipeline().db, qualifier, edi_id, customer_id, name, not no_997)
+    out.print(
+        f"partner {p.qualifier}/{p.edi_id} added" + (f" as customer {p.customer_id}" if p.customer_id else "")
+    )
+
+
+@partner_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def partner_list(app: AppContext, as_json: bool) -> None:
+    """The trading partners."""
+    partners = list_partners(app.pipeline().db)
+    if as_json:
+        for p in partners:
+            emit_json(
+                {
+                    "qualifier": p.qualifier,
+                    "edi_id": p.edi_id,
+                    "customer_id": p.customer_id,
+                    "name": p.name,
+                    "send_997": p.send_997,
+                }
+            )
+        return
+    table = Table()
+    for col in ("qualifier", "edi id", "customer", "name", "997"):
+        table.add_column(col)
+    for p in partners:
+        table.add_row(p.qualifier, p.edi_id, p.customer_id or "", p.name or "", "yes" if p.send_997 else "no")
+    out.print(table)
+
+
+@partner_group.command("remove")
+@click.argument("qualifier")
+@click.argument("edi_id")
+@pass_app
+def partner_remove(app: AppContext, qualifier: str, edi_id: str) -> None:
+    """Remove a trading partner (its documents are kept)."""
+    remove_partner(app.pipeline().db, qualifier, edi_id)
+    out.print(f"partner {qualifier}/{edi_id} removed")

@@ -43,18 +43,22 @@ def parse_cmd(files: tuple[Path, ...], as_json: bool) -> None:
     failed = False
     for path in expand_paths(files):
         outcome = registry.parse(path.read_bytes(), ParseContext(filename=path.name))
-        failed = failed or outcome.error is not None
+        error = outcome.first_error
+        failed = failed or error is not None
         record = {
             "file": str(path),
             "format": outcome.format,
             "orders": [o.model_dump(mode="json") for o in outcome.orders],
-            "error": outcome.error.as_dict() if outcome.error else None,
+            "error": error.as_dict() if error else None,
         }
+        if outcome.rejected:
+            record["rejected"] = [part.error.as_dict() for part in outcome.rejected]
         if as_json:
             emit_json(record)
-        elif outcome.error:
-            loc = f" at {outcome.error.location}" if outcome.error.location else ""
-            out.print(f"[red]✗[/] {path}: {outcome.error.kind}{loc}: {outcome.error.message}")
+        elif error:
+            loc = f" at {error.location}" if error.location else ""
+            read = f" ({len(outcome.orders)} orders read)" if outcome.orders else ""
+            out.print(f"[red]✗[/] {path}: {error.kind}{loc}: {error.message}{read}", markup=True)
         else:
             summary = ", ".join(
                 f"PO {o.po_number or '(none)'} with {len(o.lines)} lines" for o in outcome.orders

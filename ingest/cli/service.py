@@ -15,6 +15,7 @@ from ingest.cli.documents import _print_records, expand_paths
 from ingest.domain.document import DocumentState, Receipt
 from ingest.errors import ConfigError, IngestError
 from ingest.logs import get_logger
+from ingest.services.acknowledgments import deliver_pending
 from ingest.services.export import committed_orders, write_export
 from ingest.services.intake import channel_for, receive
 from ingest.services.masterdata import load_directory
@@ -46,8 +47,10 @@ def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> Non
         new = [i for ids in polled.values() for i in ids]
         log.info("poll done", new_documents=len(new), waiting=len(waiting), runner=runner.name)
         runner.submit(waiting)
+        deliver_pending(pipeline.db)
         if once:
             runner.wait(waiting, timeout)
+            deliver_pending(pipeline.db)
             records = document_records(pipeline.db, ids=waiting)
             if records:
                 _print_records(records, as_json=False)

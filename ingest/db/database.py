@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.db.documents import DocumentRepository
+from ingest.db.edi import EdiRepository
 from ingest.db.engine import make_engine, make_session_factory
 from ingest.db.masterdata import MasterDataStore, SqlMasterDataView
 from ingest.db.migrate import check_schema, upgrade
@@ -32,6 +33,7 @@ class UnitOfWork:
         self.masterdata = MasterDataStore(self.session, self.actor)
         self.masterdata_view = SqlMasterDataView(self.session)
         self.sources = SourceRepository(self.session, self.actor)
+        self.edi = EdiRepository(self.session, self.actor)
         return self
 
     def commit(self) -> None:

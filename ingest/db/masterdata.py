@@ -18,6 +18,7 @@ from ingest.db.tables import (
     CustomerRow,
     ProductRow,
     SettingRow,
+    TradingPartnerRow,
 )
 from ingest.domain.identifiers import normalize_gtin
 from ingest.domain.masterdata import Customer, CustomerItem, Product, VendorProfile
@@ -226,6 +227,13 @@ class SqlMasterDataView:
     def cross_reference(self, customer_id: str, part_key: str) -> str | None:
         stmt = select(CustomerItemRow.sku).where(
             CustomerItemRow.customer_id == customer_id, CustomerItemRow.part_key == part_key
+        )
+        return self.session.scalars(stmt.limit(1)).first()
+
+    def customer_for_partner(self, qualifier: str, edi_id: str) -> str | None:
+        stmt = select(TradingPartnerRow.customer_id).where(
+            TradingPartnerRow.qualifier == qualifier.strip(),
+            func.upper(TradingPartnerRow.edi_id) == edi_id.strip().upper(),
         )
         return self.session.scalars(stmt.limit(1)).first()
 

@@ -33,6 +33,8 @@ class OrderRepository:
         order: Order,
         match: OrderMatch,
         decision: Decision,
+        *,
+        original_order_id: str | None = None,
     ) -> str:
         """Store one order as committed or in review. (document, index) is unique: a repeat fails."""
         now = datetime.now(UTC)
@@ -53,6 +55,7 @@ class OrderRepository:
             reasons=list(decision.reasons),
             order_json=order.model_dump(mode="json"),
             version=1,
+            original_order_id=original_order_id,
             created_at=now,
             committed_at=now if decision.commit else None,
         )
@@ -97,6 +100,66 @@ class OrderRepository:
             },
         )
         return row.id
+
+    def add_rejected(self, document_id: str, order_index: int, order: Order | None, reason: str) -> str:
+        """Store a part of a document that could not be read (an X12 transaction set), as a
+        rejected order with the reason, so that it stays visible beside the parts that could."""
+        order = order or Order()
+        row = OrderRow(
+            id=str(uuid.uuid4()),
+            document_id=document_id,
+            order_index=order_index,
+            status=OrderStatus.REJECTED.value,
+            customer_id=None,
+            customer_confidence=0.0,
+            customer_reason="not matched: the part was rejected",
+            po_number=order.po_number,
+            po_date=order.po_date,
+            purpose=order.purpose,
+            currency=order.currency,
+            total_amount=order.total_amount,
+            reasons=[reason],
+            order_json=order.model_dump(mode="json"),
+            version=1,
+        )
+        self.session.add(row)
+        self.session.flush()
+        record(
+            self.session,
+            self.actor,
+            "order.rejected",
+            "order",
+            row.id,
+            None,
+            {
+                "status": row.status,
+                "document_id": document_id,
+                "po_number": row.po_number,
+                "reasons": [reason],
+            },
+        )
+        return row.id
+
+    def original_of(
+        self, customer_id: str, po_number: str, *, exclude_document: str
+    ) -> tuple[str, str, Order] | None:
+        """The original order (id, status, order) a change or cancellation refers to, newest first."""
+        stmt = (
+            select(OrderRow)
+            .where(
+                OrderRow.customer_id == customer_id,
+                OrderRow.po_number == po_number,
+                OrderRow.document_id != exclude_document,
+                OrderRow.purpose == "original",
+                OrderRow.status.in_([OrderStatus.COMMITTED.value, OrderStatus.REVIEW.value]),
+            )
+            .order_by(OrderRow.created_at.desc())
+            .limit(1)
+        )
+        row = self.session.scalars(stmt).first()
+        if row is None:
+            return None
+        return row.id, row.status, Order.model_validate(row.order_json)
 
     def committed_po(self, customer_id: str, po_number: str, *, exclude_document: str) -> str | None:
         """The id of an order with this customer and PO number already committed or in review."""
@@ -160,6 +223,7 @@ def order_view(row: OrderRow, lines: Sequence[OrderLineRow], source_ref: str | N
         customer_confidence=row.customer_confidence,
         customer_reason=row.customer_reason,
         reasons=list(row.reasons),
+        original_order_id=row.original_order_id,
         committed_at=row.committed_at.isoformat() if row.committed_at else None,
     )
     json_lines = list(view.get("lines") or [])

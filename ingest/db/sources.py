@@ -36,6 +36,9 @@ class SourceRepository:
         rows = self.session.scalars(select(SourceRow).order_by(SourceRow.name))
         return [(r.name, r.kind, dict(r.config), r.enabled) for r in rows]
 
+    def exists(self, name: str) -> bool:
+        return self.session.get(SourceRow, name) is not None
+
     def get(self, name: str) -> tuple[str, dict[str, Any]]:
         row = self.session.get(SourceRow, name)
         if row is None:

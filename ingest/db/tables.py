@@ -147,6 +147,7 @@ class OrderRow(Base):
     reasons: Mapped[list[str]] = mapped_column(Json)
     order_json: Mapped[dict[str, Any]] = mapped_column(Json)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    original_order_id: Mapped[str | None] = mapped_column(String(36), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     committed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
@@ -251,3 +252,51 @@ class AuditRow(Base):
     entity_id: Mapped[str] = mapped_column(String(100))
     before: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
+
+
+class TradingPartnerRow(Base):
+    """An EDI trading partner: its interchange sender id, the customer it is, what it wants back."""
+
+    __tablename__ = "trading_partners"
+    qualifier: Mapped[str] = mapped_column(String(4), primary_key=True)
+    edi_id: Mapped[str] = mapped_column(String(35), primary_key=True)
+    customer_id: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(200))
+    send_997: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class InterchangeRow(Base):
+    """Every interchange received, by sender and ISA13: a repeat is a duplicate interchange."""
+
+    __tablename__ = "interchanges"
+    sender_qualifier: Mapped[str] = mapped_column(String(4), primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(35), primary_key=True)
+    control_number: Mapped[str] = mapped_column(String(9), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AcknowledgmentRow(Base):
+    """An acknowledgment (997, TA1) written in the same transaction as the document's outcome and
+    delivered afterwards; ``delivered_at`` stays empty until it is in the partner's outbound."""
+
+    __tablename__ = "acknowledgments"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    control_number: Mapped[str] = mapped_column(String(9))
+    content: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    delivery_ref: Mapped[str | None] = mapped_column(Text)
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ControlNumberRow(Base):
+    """Our outbound control numbers (ISA13, GS06), taken under a row lock so workers never share one."""
+
+    __tablename__ = "control_numbers"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))

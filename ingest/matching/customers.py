@@ -57,6 +57,11 @@ def _evidence(order: Order, data: MasterDataView, vendor: VendorProfile | None) 
     found: list[Candidate] = []
     own_edi = (vendor.edi_id or "").strip().upper() if vendor else ""
     sender = order.sender
+    if sender and sender.edi_id and sender.edi_qualifier:
+        partner_customer = data.customer_for_partner(sender.edi_qualifier, sender.edi_id)
+        if partner_customer and data.customer(partner_customer):
+            label = f"trading partner {sender.edi_qualifier.strip()}/{sender.edi_id.strip()}"
+            found.append(Candidate(key=partner_customer, confidence=EDI_ID, reason=label))
     if sender and sender.edi_id and sender.edi_id.strip().upper() != own_edi:
         matches = data.customers_by_edi_id(sender.edi_id)
         if sender.edi_qualifier:

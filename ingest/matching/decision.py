@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.domain.matching import Decision, LineDecision, OrderMatch
 from ingest.domain.order import Order
 
 # Fields whose low parse confidence sends an order to review.
-MANDATORY_ORDER_FIELDS = ("po_number",)
+# "lines" is lowered when the document's own counts disagree (X12 CTT01 against the PO1 lines).
+MANDATORY_ORDER_FIELDS = ("po_number", "lines", "total_amount")
 MANDATORY_LINE_FIELDS = ("quantity", "unit_price", "uom", "vendor_part_number", "buyer_part_number", "upc")
 
 
@@ -22,10 +24,16 @@ class DecisionRules:
 
 
 def decide(
-    order: Order, match: OrderMatch, rules: DecisionRules, *, duplicate_of: str | None = None
+    order: Order,
+    match: OrderMatch,
+    rules: DecisionRules,
+    *,
+    duplicate_of: str | None = None,
+    extra_reasons: Sequence[str] = (),
 ) -> Decision:
-    """Commit when the customer and every line are matched above threshold and nothing is doubtful."""
-    reasons: list[str] = []
+    """Commit when the customer and every line are matched above threshold and nothing is doubtful.
+    ``extra_reasons`` (what a change order changes, say) are listed first and prevent a commit."""
+    reasons: list[str] = list(extra_reasons)
     if match.customer.customer_id is None or match.customer.confidence < rules.customer_threshold:
         reasons.append(f"customer: {match.customer.reason} (confidence {match.customer.confidence:.2f})")
     if not order.po_number:

@@ -30,6 +30,8 @@ class MasterDataView(Protocol):
 
     def cross_reference(self, customer_id: str, part_key: str) -> str | None: ...
 
+    def customer_for_partner(self, qualifier: str, edi_id: str) -> str | None: ...
+
     def vendor(self) -> VendorProfile | None: ...
 
 
@@ -42,7 +44,9 @@ class InMemoryMasterData:
         products: Iterable[Product] = (),
         items: Iterable[CustomerItem] = (),
         vendor: VendorProfile | None = None,
+        partners: dict[tuple[str, str], str] | None = None,
     ) -> None:
+        self._partners = {(q.strip(), i.strip().upper()): c for (q, i), c in (partners or {}).items()}
         self._customers = {c.customer_id: c for c in customers}
         self._by_edi: dict[str, list[Customer]] = defaultdict(list)
         self._by_domain: dict[str, list[Customer]] = defaultdict(list)
@@ -83,6 +87,9 @@ class InMemoryMasterData:
 
     def cross_reference(self, customer_id: str, part_key: str) -> str | None:
         return self._items.get((customer_id, part_key))
+
+    def customer_for_partner(self, qualifier: str, edi_id: str) -> str | None:
+        return self._partners.get((qualifier.strip(), edi_id.strip().upper()))
 
     def vendor(self) -> VendorProfile | None:
         return self._vendor

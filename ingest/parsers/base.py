@@ -18,22 +18,41 @@ class ParseContext:
     sender: Sender | None = None
 
 
+@dataclass
+class RejectedPart:
+    """A part of a document that could not be read (an X12 transaction set with a syntax error)
+    while the rest could. ``order`` holds what was read of it, for the clerk, when anything was."""
+
+    error: DocumentError
+    order: Order | None = None
+
+
+@dataclass
+class ParseOutcome:
+    """The result of reading one document: its format (None when unrecognized), the orders, the
+    parts rejected, or an error for the whole document. ``envelopes`` carries format-specific
+    envelope data (X12 interchanges) that acknowledgments are built from."""
+
+    format: str | None
+    orders: list[Order] = field(default_factory=list)
+    error: DocumentError | None = None
+    rejected: list[RejectedPart] = field(default_factory=list)
+    envelopes: list[object] = field(default_factory=list)
+
+    @property
+    def first_error(self) -> DocumentError | None:
+        """The document's error, or else the first rejected part's."""
+        return self.error or (self.rejected[0].error if self.rejected else None)
+
+
 class Parser(Protocol):
     """A format plugin. ``score`` says how sure it is that it can read the bytes (0 = not at all,
     1 = certain); the registry gives the document to the highest scorer. ``parse`` returns the orders
-    found (possibly none) or raises :class:`DocumentError` naming what and where."""
+    found (possibly none), or a full :class:`ParseOutcome` when parts were rejected, or raises
+    :class:`DocumentError` naming what and where."""
 
     format: str
 
     def score(self, content: bytes, filename: str | None) -> float: ...
 
-    def parse(self, content: bytes, context: ParseContext) -> list[Order]: ...
-
-
-@dataclass
-class ParseOutcome:
-    """The result of reading one document: its format (None when unrecognized), orders, or error."""
-
-    format: str | None
-    orders: list[Order] = field(default_factory=list)
-    error: DocumentError | None = None
+    def parse(self, content: bytes, context: ParseContext) -> list[Order] | ParseOutcome: ...

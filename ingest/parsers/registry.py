@@ -60,10 +60,12 @@ class ParserRegistry:
                 ),
             )
         try:
-            orders = parser.parse(content, context)
+            result = parser.parse(content, context)
         except DocumentError as exc:
             return ParseOutcome(parser.format, error=exc)
-        return ParseOutcome(parser.format, orders=orders)
+        if isinstance(result, ParseOutcome):
+            return result
+        return ParseOutcome(parser.format, orders=result)
 
 
 def default_registry(*, max_bytes: int = DEFAULT_MAX_BYTES) -> ParserRegistry:

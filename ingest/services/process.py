@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import traceback
 
+from ingest.db import UnitOfWork
 from ingest.domain.document import DocumentState, RecordedError, StoredDocument
 from ingest.domain.order import Order, Sender
-from ingest.errors import NotFoundError, TransientError
+from ingest.errors import DocumentError, NotFoundError, TransientError
 from ingest.logs import get_logger
+from ingest.matching.changes import describe_change
 from ingest.matching.decision import decide
 from ingest.matching.engine import match_order
-from ingest.parsers.base import ParseContext, ParseOutcome
+from ingest.parsers.base import ParseContext, ParseOutcome, RejectedPart
+from ingest.parsers.x12.model import Interchange
+from ingest.services.acknowledgments import deliver_pending, write_acknowledgments
 from ingest.services.deps import Pipeline
 
 log = get_logger(__name__)
@@ -80,6 +84,91 @@ def _record_failure(pipeline: Pipeline, document_id: str, exc: Exception) -> Doc
     return DocumentState.FAILED
 
 
+def _interchange_key(order: Order) -> tuple[str, str, str] | None:
+    sender, control = order.sender, order.reference("interchange")
+    if sender is None or not sender.edi_id or control is None:
+        return None
+    return ((sender.edi_qualifier or "").strip(), sender.edi_id.strip(), control.strip())
+
+
+def _split_duplicate_interchanges(
+    uow: UnitOfWork, doc: StoredDocument, outcome: ParseOutcome
+) -> tuple[list[Order], list[RejectedPart], list[Interchange]]:
+    """Orders of interchanges received in an earlier document (same sender and ISA13) become
+    rejected parts; returns the orders kept, all rejected parts, and the interchanges to answer."""
+    interchanges = [e for e in outcome.envelopes if isinstance(e, Interchange)]
+    duplicates: dict[tuple[str, str, str], str] = {}
+    fresh: list[Interchange] = []
+    for ic in interchanges:
+        if ic.rejected:  # a repeat inside this very file is already rejected by the parser
+            continue
+        key = (ic.sender_qualifier.strip(), ic.sender_id.strip(), ic.control_number.strip())
+        first = uow.edi.record_interchange(*key, doc.id)
+        if first:
+            duplicates[key] = f"document {first}"
+        else:
+            fresh.append(ic)
+    kept: list[Order] = []
+    rejected = list(outcome.rejected)
+    for order in outcome.orders:
+        okey = _interchange_key(order)
+        if okey is not None and okey in duplicates:
+            error = DocumentError(
+                "duplicate_interchange",
+                f"interchange {okey[2]} from {okey[0]}/{okey[1]} was received before, in {duplicates[okey]}; "
+                "its orders are not processed again",
+                f"ISA {okey[2]}",
+            )
+            rejected.append(RejectedPart(error, order))
+        else:
+            kept.append(order)
+    return kept, rejected, fresh
+
+
+def _decide_order(
+    pipeline: Pipeline,
+    uow: UnitOfWork,
+    doc: StoredDocument,
+    index: int,
+    order: Order,
+    seen: dict[tuple[str, str], str],
+) -> bool:
+    """Match, decide and store one order; returns whether it was committed."""
+    match = match_order(order, uow.masterdata_view)
+    customer_id = match.customer.customer_id
+    duplicate_of = original_id = None
+    extra: list[str] = []
+    if customer_id and order.po_number and order.purpose == "original":
+        duplicate_of = seen.get((customer_id, order.po_number)) or uow.orders.committed_po(
+            customer_id, order.po_number, exclude_document=doc.id
+        )
+    elif customer_id and order.po_number:
+        original = uow.orders.original_of(customer_id, order.po_number, exclude_document=doc.id)
+        if original is None:
+            extra.append(f"{order.purpose} of PO {order.po_number}, which was never received")
+        else:
+            original_id, status, original_order = original
+            changes = describe_change(original_order, order) or ["no line differs"]
+            extra += [
+                f"{order.purpose} of PO {order.po_number} ({status} order {original_id}): {c}"
+                for c in changes
+            ]
+    decision = decide(order, match, pipeline.rules, duplicate_of=duplicate_of, extra_reasons=extra)
+    order_id = uow.orders.add(doc.id, index, order, match, decision, original_order_id=original_id)
+    if customer_id and order.po_number:
+        seen.setdefault((customer_id, order.po_number), order_id)
+    log.info(
+        "order decided",
+        document_id=doc.id,
+        order_id=order_id,
+        po_number=order.po_number,
+        customer_id=customer_id,
+        committed=decision.commit,
+        reasons=list(decision.reasons),
+    )
+    return decision.commit
+
+
 def _conclude(pipeline: Pipeline, doc: StoredDocument, outcome: ParseOutcome) -> DocumentState:
     bound = log.bind(document_id=doc.id, format=outcome.format)
     with pipeline.db.unit_of_work("pipeline") as uow:
@@ -87,48 +176,45 @@ def _conclude(pipeline: Pipeline, doc: StoredDocument, outcome: ParseOutcome) ->
         if current.state.terminal:  # another worker finished it meanwhile
             return current.state
         if outcome.error is not None:
-            err = outcome.error
-            uow.documents.set_state(
-                doc.id,
-                DocumentState.REJECTED,
-                format=outcome.format,
-                error=RecordedError(kind=err.kind, message=err.message, location=err.location),
-            )
+            state = _reject(uow, doc.id, outcome.format, outcome.error)
             uow.commit()
-            bound.info("document rejected", kind=err.kind, message=err.message, location=err.location)
-            return DocumentState.REJECTED
-        if not outcome.orders:
-            uow.documents.set_state(doc.id, DocumentState.NO_ORDER, format=outcome.format)
-            uow.commit()
-            bound.info("document holds no order")
-            return DocumentState.NO_ORDER
-        sender = _sender(doc)
-        all_committed = True
-        seen: dict[tuple[str, str], str] = {}
-        for index, raw_order in enumerate(outcome.orders):
-            order = _with_sender(raw_order, sender)
-            match = match_order(order, uow.masterdata_view)
-            duplicate_of = None
-            customer_id = match.customer.customer_id
-            if customer_id and order.po_number and order.purpose == "original":
-                key = (customer_id, order.po_number)
-                duplicate_of = seen.get(key) or uow.orders.committed_po(
-                    customer_id, order.po_number, exclude_document=doc.id
-                )
-            decision = decide(order, match, pipeline.rules, duplicate_of=duplicate_of)
-            order_id = uow.orders.add(doc.id, index, order, match, decision)
-            if customer_id and order.po_number:
-                seen.setdefault((customer_id, order.po_number), order_id)
-            all_committed = all_committed and decision.commit
             bound.info(
-                "order decided",
-                order_id=order_id,
-                po_number=order.po_number,
-                customer_id=customer_id,
-                committed=decision.commit,
-                reasons=list(decision.reasons),
+                "document rejected",
+                kind=outcome.error.kind,
+                message=outcome.error.message,
+                location=outcome.error.location,
             )
-        state = DocumentState.COMMITTED if all_committed else DocumentState.REVIEW
-        uow.documents.set_state(doc.id, state, format=outcome.format)
+            return state
+        sender = _sender(doc)
+        orders, rejected, interchanges = _split_duplicate_interchanges(uow, doc, outcome)
+        orders = [_with_sender(o, sender) for o in orders]
+        seen: dict[tuple[str, str], str] = {}
+        committed = [_decide_order(pipeline, uow, doc, i, order, seen) for i, order in enumerate(orders)]
+        for index, part in enumerate(rejected, start=len(orders)):
+            err = part.error
+            where = f" ({err.location})" if err.location else ""
+            uow.orders.add_rejected(doc.id, index, part.order, f"{err.kind}: {err.message}{where}")
+        acknowledgments = write_acknowledgments(uow, doc, interchanges)
+        if not orders and not rejected:
+            state = DocumentState.NO_ORDER
+            uow.documents.set_state(doc.id, state, format=outcome.format)
+        elif not orders:
+            state = _reject(uow, doc.id, outcome.format, rejected[0].error)
+        else:
+            state = DocumentState.COMMITTED if all(committed) and not rejected else DocumentState.REVIEW
+            uow.documents.set_state(doc.id, state, format=outcome.format)
         uow.commit()
-        return state
+    bound.info("document concluded", state=state.value, orders=len(orders), rejected_parts=len(rejected))
+    if acknowledgments:
+        deliver_pending(pipeline.db)
+    return state
+
+
+def _reject(uow: UnitOfWork, document_id: str, fmt: str | None, err: DocumentError) -> DocumentState:
+    uow.documents.set_state(
+        document_id,
+        DocumentState.REJECTED,
+        format=fmt,
+        error=RecordedError(kind=err.kind, message=err.message, location=err.location),
+    )
+    return DocumentState.REJECTED

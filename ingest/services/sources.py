@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ingest.db import Database
 from ingest.domain.document import Receipt
@@ -38,9 +40,22 @@ def remove_source(db: Database, name: str, actor: str = "cli") -> None:
         uow.commit()
 
 
-def _open(name: str, kind: str, config: dict[str, Any]) -> EdiFolder:
+class Source(Protocol):
+    """What polling and delivery need of a source."""
+
+    def pending(self) -> Iterator[Any]: ...
+
+    def mark_done(self, item: Any) -> object: ...
+
+    def put_outbound(self, name: str, content: bytes) -> str: ...
+
+
+@contextmanager
+def open_source(name: str, kind: str, config: dict[str, Any]) -> Iterator[Source]:
+    """A connected source (closed on leaving the block)."""
     if kind == "edi-folder":
-        return EdiFolder(name, Path(config["inbound"]), Path(config["outbound"]))
+        yield EdiFolder(name, Path(config["inbound"]), Path(config["outbound"]))
+        return
     raise ConfigError(f"source {name}: kind {kind!r} is not supported by this version")
 
 
@@ -48,29 +63,29 @@ def poll_source(db: Database, name: str) -> list[str]:
     """Store every waiting file of one source and return the new document ids (duplicates excluded)."""
     with db.unit_of_work() as uow:
         kind, config = uow.sources.get(name)
-    source = _open(name, kind, config)
     new_ids: list[str] = []
-    for item in source.pending():
-        receipt = Receipt(
-            content=item.content,
-            channel="edi",
-            source=name,
-            source_ref=f"{name}:{item.path.name}",
-            filename=item.path.name,
-        )
-        try:
-            doc = receive(db, receipt, actor=f"source:{name}")
-        except IngestError as exc:
-            log.error(
-                "could not store file; it stays for the next poll",
+    with open_source(name, kind, config) as source:
+        for item in source.pending():
+            receipt = Receipt(
+                content=item.content,
+                channel="edi",
                 source=name,
-                file=str(item.path),
-                error=str(exc),
+                source_ref=f"{name}:{item.name}",
+                filename=item.name,
             )
-            continue
-        source.mark_done(item)
-        if doc.state.value == "received":
-            new_ids.append(doc.id)
+            try:
+                doc = receive(db, receipt, actor=f"source:{name}")
+            except IngestError as exc:
+                log.error(
+                    "could not store file; it stays for the next poll",
+                    source=name,
+                    file=item.name,
+                    error=str(exc),
+                )
+                continue
+            source.mark_done(item)
+            if doc.state.value == "received":
+                new_ids.append(doc.id)
     return new_ids
 
 

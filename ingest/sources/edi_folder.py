@@ -6,6 +6,7 @@ after its bytes are stored; a file that could not be stored stays where the next
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ PROCESSED = ".processed"
 class FolderFile:
     path: Path
     content: bytes
+
+    @property
+    def name(self) -> str:
+        return self.path.name
 
 
 class EdiFolder:
@@ -50,6 +55,18 @@ class EdiFolder:
             if len(content) != size or path.stat().st_size != size:
                 continue  # still being written: the next poll takes it
             yield FolderFile(path, content)
+
+    def put_outbound(self, name: str, content: bytes) -> str:
+        """Write an outbound file atomically (a temporary name, then a rename); returns its path."""
+        self.outbound.mkdir(parents=True, exist_ok=True)
+        target = self.outbound / Path(name).name
+        temp = target.with_name(f".{target.name}.tmp")
+        with temp.open("wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        temp.replace(target)
+        return str(target)
 
     def mark_done(self, item: FolderFile) -> Path:
         """Move a stored file out of the way into ``.processed/YYYY-MM-DD/``."""

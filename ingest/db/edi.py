@@ -1,0 +1,195 @@
+"""EDI records: trading partners, interchanges received, acknowledgments and our control numbers."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ingest.db.audit import record
+from ingest.db.tables import AcknowledgmentRow, ControlNumberRow, InterchangeRow, TradingPartnerRow
+from ingest.errors import ConfigError, NotFoundError
+
+
+@dataclass(frozen=True)
+class TradingPartner:
+    qualifier: str
+    edi_id: str
+    customer_id: str | None
+    name: str | None
+    send_997: bool
+
+
+@dataclass(frozen=True)
+class StoredAcknowledgment:
+    id: str
+    document_id: str
+    kind: str
+    control_number: str
+    content: str
+    source: str | None
+    delivered_at: datetime | None
+    delivery_ref: str | None
+    delivery_error: str | None
+
+
+def _partner(row: TradingPartnerRow) -> TradingPartner:
+    return TradingPartner(row.qualifier, row.edi_id, row.customer_id, row.name, row.send_997)
+
+
+def _ack(row: AcknowledgmentRow) -> StoredAcknowledgment:
+    return StoredAcknowledgment(
+        row.id, row.document_id, row.kind, row.control_number, row.content, row.source, row.delivered_at,
+        row.delivery_ref, row.delivery_error,
+    )  # fmt: skip
+
+
+class EdiRepository:
+    def __init__(self, session: Session, actor: str) -> None:
+        self.session = session
+        self.actor = actor
+
+    # --- trading partners ----------------------------------------------------------------------
+
+    def add_partner(self, partner: TradingPartner) -> None:
+        key = (partner.qualifier, partner.edi_id)
+        if self.session.get(TradingPartnerRow, key) is not None:
+            raise ConfigError(f"trading partner {partner.qualifier}/{partner.edi_id} exists already")
+        self.session.add(
+            TradingPartnerRow(
+                qualifier=partner.qualifier, edi_id=partner.edi_id, customer_id=partner.customer_id,
+                name=partner.name, send_997=partner.send_997,
+            )
+        )  # fmt: skip
+        record(
+            self.session,
+            self.actor,
+            "partner.added",
+            "trading_partner",
+            "/".join(key),
+            None,
+            {"customer_id": partner.customer_id, "name": partner.name, "send_997": partner.send_997},
+        )
+
+    def remove_partner(self, qualifier: str, edi_id: str) -> None:
+        row = self.session.get(TradingPartnerRow, (qualifier, edi_id))
+        if row is None:
+            raise NotFoundError(f"no trading partner {qualifier}/{edi_id} (see `ingest partner list`)")
+        record(
+            self.session,
+            self.actor,
+            "partner.removed",
+            "trading_partner",
+            f"{qualifier}/{edi_id}",
+            {"customer_id": row.customer_id, "name": row.name},
+            None,
+        )
+        self.session.delete(row)
+
+    def partners(self) -> list[TradingPartner]:
+        rows = self.session.scalars(select(TradingPartnerRow).order_by(TradingPartnerRow.edi_id))
+        return [_partner(r) for r in rows]
+
+    def partner(self, qualifier: str, edi_id: str) -> TradingPartner | None:
+        row = self.session.get(TradingPartnerRow, (qualifier.strip(), edi_id.strip()))
+        return _partner(row) if row else None
+
+    # --- interchanges -------------------------------------------------------------------------
+
+    def record_interchange(
+        self, qualifier: str, sender_id: str, control_number: str, document_id: str
+    ) -> str | None:
+        """Remember an interchange. Returns the document that brought it before, if any."""
+        key = (qualifier.strip(), sender_id.strip(), control_number.strip())
+        existing = self.session.get(InterchangeRow, key)
+        if existing is not None:
+            return existing.document_id if existing.document_id != document_id else None
+        try:
+            with self.session.begin_nested():
+                self.session.add(
+                    InterchangeRow(
+                        sender_qualifier=key[0],
+                        sender_id=key[1],
+                        control_number=key[2],
+                        document_id=document_id,
+                    )
+                )
+        except IntegrityError:
+            raced = self.session.get(InterchangeRow, key)
+            return raced.document_id if raced else None
+        return None
+
+    # --- control numbers ----------------------------------------------------------------------
+
+    def next_control_number(self, name: str) -> int:
+        """The next number of a counter, taken atomically (safe with many workers)."""
+        stmt = (
+            update(ControlNumberRow)
+            .where(ControlNumberRow.name == name)
+            .values(value=ControlNumberRow.value + 1)
+            .returning(ControlNumberRow.value)
+        )
+        value = self.session.scalar(stmt)
+        if value is not None:
+            return int(value) if int(value) < 10**9 else self._wrap(name)
+        try:
+            with self.session.begin_nested():
+                self.session.add(ControlNumberRow(name=name, value=1))
+        except IntegrityError:
+            return self.next_control_number(name)
+        return 1
+
+    def _wrap(self, name: str) -> int:
+        self.session.execute(update(ControlNumberRow).where(ControlNumberRow.name == name).values(value=1))
+        return 1
+
+    # --- acknowledgments ----------------------------------------------------------------------
+
+    def add_acknowledgment(
+        self, document_id: str, kind: str, control_number: str, content: str, source: str | None
+    ) -> str:
+        ack_id = str(uuid.uuid4())
+        self.session.add(
+            AcknowledgmentRow(
+                id=ack_id, document_id=document_id, kind=kind, control_number=control_number, content=content,
+                source=source,
+            )
+        )  # fmt: skip
+        record(
+            self.session,
+            self.actor,
+            f"acknowledgment.{kind}",
+            "document",
+            document_id,
+            None,
+            {"acknowledgment_id": ack_id, "control_number": control_number, "source": source},
+        )
+        return ack_id
+
+    def acknowledgments_for(self, document_id: str) -> list[StoredAcknowledgment]:
+        stmt = select(AcknowledgmentRow).where(AcknowledgmentRow.document_id == document_id)
+        return [_ack(r) for r in self.session.scalars(stmt.order_by(AcknowledgmentRow.created_at))]
+
+    def undelivered(self, limit: int = 500) -> list[StoredAcknowledgment]:
+        stmt = (
+            select(AcknowledgmentRow)
+            .where(AcknowledgmentRow.delivered_at.is_(None), AcknowledgmentRow.source.is_not(None))
+            .order_by(AcknowledgmentRow.created_at)
+            .limit(limit)
+        )
+        return [_ack(r) for r in self.session.scalars(stmt)]
+
+    def mark_delivered(self, ack_id: str, ref: str | None, error: str | None = None) -> None:
+        row = self.session.get(AcknowledgmentRow, ack_id)
+        if row is None:
+            raise NotFoundError(f"no acknowledgment {ack_id}")
+        if error is None:
+            row.delivered_at = datetime.now(UTC)
+            row.delivery_ref = ref
+            row.delivery_error = None
+        else:
+            row.delivery_error = error
