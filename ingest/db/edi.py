@@ -89,6 +89,7 @@ class EdiRepository:
             None,
         )
         self.session.delete(row)
+        self.session.flush()
 
     def partners(self) -> list[TradingPartner]:
         rows = self.session.scalars(select(TradingPartnerRow).order_by(TradingPartnerRow.edi_id))

@@ -31,6 +31,7 @@ class SourceRepository:
             self.session, self.actor, "source.removed", "source", name, {"kind": row.kind, **row.config}, None
         )
         self.session.delete(row)
+        self.session.flush()
 
     def all(self) -> list[tuple[str, str, dict[str, Any], bool]]:
         rows = self.session.scalars(select(SourceRow).order_by(SourceRow.name))

@@ -1,0 +1,89 @@
+"""EDI records on SQLite and PostgreSQL: control numbers, interchanges, partners, acknowledgments."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from ingest.db import Database
+from ingest.db.edi import TradingPartner
+from ingest.domain.document import Receipt
+from ingest.errors import ConfigError, NotFoundError
+from ingest.services.intake import receive
+
+
+def test_control_numbers_are_never_shared_between_workers(database_url: str) -> None:
+    db = Database(database_url)
+    taken: list[int] = []
+    lock = threading.Lock()
+
+    def take() -> None:
+        for _ in range(10):
+            with db.unit_of_work() as uow:
+                n = uow.edi.next_control_number("isa:ZZ/US")
+                uow.commit()
+            with lock:
+                taken.append(n)
+
+    threads = [threading.Thread(target=take) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(taken) == list(range(1, 41))
+    with db.unit_of_work() as uow:
+        assert uow.edi.next_control_number("gs:ZZ/US") == 1  # counters are separate
+    db.dispose()
+
+
+def test_interchanges_are_remembered_per_sender(database_url: str) -> None:
+    db = Database(database_url)
+    doc = receive(db, Receipt(content=b"ISA", channel="edi", source="t", source_ref="a")).id
+    other = receive(db, Receipt(content=b"ISA2", channel="edi", source="t", source_ref="b")).id
+    with db.unit_of_work() as uow:
+        assert uow.edi.record_interchange("ZZ", "ACME", "000000001", doc) is None
+        assert uow.edi.record_interchange("ZZ", "ACME", "000000001", doc) is None  # same document again
+        assert uow.edi.record_interchange("ZZ", "OTHER", "000000001", other) is None
+        uow.commit()
+    with db.unit_of_work() as uow:
+        assert uow.edi.record_interchange("ZZ", "ACME ", "000000001", other) == doc
+    db.dispose()
+
+
+def test_partners(database_url: str) -> None:
+    db = Database(database_url)
+    with db.unit_of_work() as uow:
+        uow.edi.add_partner(TradingPartner("ZZ", "ACMEHW", "C0001", "Acme", True))
+        uow.commit()
+    with db.unit_of_work() as uow:
+        with pytest.raises(ConfigError):
+            uow.edi.add_partner(TradingPartner("ZZ", "ACMEHW", None, None, False))
+        assert uow.edi.partner("ZZ", " ACMEHW") == TradingPartner("ZZ", "ACMEHW", "C0001", "Acme", True)
+        assert uow.masterdata_view.customer_for_partner("ZZ", "acmehw") == "C0001"
+        uow.edi.remove_partner("ZZ", "ACMEHW")
+        with pytest.raises(NotFoundError):
+            uow.edi.remove_partner("ZZ", "ACMEHW")
+        uow.commit()
+    db.dispose()
+
+
+def test_acknowledgment_delivery_bookkeeping(database_url: str) -> None:
+    db = Database(database_url)
+    doc = receive(db, Receipt(content=b"ISA", channel="edi", source="feed", source_ref="a")).id
+    with db.unit_of_work() as uow:
+        ack_id = uow.edi.add_acknowledgment(doc, "997", "000000001", "ISA*...~", "feed")
+        uow.edi.add_acknowledgment(doc, "997", "000000002", "ISA*...~", None)  # nowhere to deliver
+        uow.commit()
+    with db.unit_of_work() as uow:
+        assert [a.id for a in uow.edi.undelivered()] == [ack_id]
+        uow.edi.mark_delivered(ack_id, None, error="disk full")
+        uow.commit()
+    with db.unit_of_work() as uow:
+        assert uow.edi.undelivered()[0].delivery_error == "disk full"
+        uow.edi.mark_delivered(ack_id, "/out/997_000000001.x12")
+        uow.commit()
+    with db.unit_of_work() as uow:
+        assert uow.edi.undelivered() == []
+        assert len(uow.edi.acknowledgments_for(doc)) == 2
+    db.dispose()
