@@ -11,7 +11,7 @@ from ingest.cli.common import AppContext, IngestGroup, emit_json, out, pass_app
 from ingest.errors import MasterDataError
 from ingest.services.masterdata import load_directory
 from ingest.services.partners import add_partner, list_partners, remove_partner
-from ingest.services.sources import add_edi_folder, list_sources, remove_source
+from ingest.services.sources import add_edi_folder, add_sftp, list_sources, remove_source
 
 
 @click.group("db", cls=IngestGroup)
@@ -70,7 +70,7 @@ def masterdata_load(app: AppContext, directory: Path, as_json: bool) -> None:
 
 @click.group("source", cls=IngestGroup)
 def source_group() -> None:
-    """Where documents come from: EDI drop folders."""
+    """Where documents come from: EDI drop folders and SFTP servers."""
 
 
 @source_group.group("add", cls=IngestGroup)
@@ -87,6 +87,36 @@ def source_add_edi_folder(app: AppContext, name: str, inbound: Path, outbound: P
     """An EDI drop folder: files in --inbound are taken; acknowledgments go to --outbound."""
     add_edi_folder(app.pipeline().db, name, inbound, outbound)
     out.print(f"source {name} added: {inbound} → {outbound}")
+
+
+@source_add.command("sftp")
+@click.argument("name")
+@click.option("--host", required=True)
+@click.option("--port", default=22, show_default=True, type=int)
+@click.option("--user", "username", required=True)
+@click.option("--inbound", required=True, help="Remote folder the partner drops files into.")
+@click.option("--outbound", required=True, help="Remote folder for our 997s and other replies.")
+@click.option("--archive", help="Remote folder for files taken (default: delete them after storing).")
+@click.option("--password-env", help="Environment variable holding the password (never stored).")
+@click.option(
+    "--key", "private_key_path", type=click.Path(exists=True, dir_okay=False), help="Private key file."
+)
+@click.option("--known-hosts", "known_hosts_path", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--fingerprint", "host_key_fingerprint", help="The server's key, as `ssh-keygen -lf` prints it."
+)
+@click.option("--no-check", is_flag=True, help="Do not connect to check the settings now.")
+@pass_app
+def source_add_sftp(app: AppContext, /, name: str, no_check: bool, **options: object) -> None:
+    """An SFTP server to pull EDI files from (a partner's or a VAN's); host keys are always checked."""
+    config = {k: v for k, v in options.items() if v is not None}
+    config["host"], config["inbound"], config["outbound"] = (
+        options["host"],
+        options["inbound"],
+        options["outbound"],
+    )
+    add_sftp(app.pipeline().db, name, config, check=not no_check)
+    out.print(f"source {name} added: sftp://{options['username']}@{options['host']}:{options['port']}")
 
 
 @source_group.command("list")

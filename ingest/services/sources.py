@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,10 +14,11 @@ from ingest.errors import ConfigError, IngestError
 from ingest.logs import get_logger
 from ingest.services.intake import receive
 from ingest.sources.edi_folder import EdiFolder
+from ingest.sources.sftp import SftpSource
 
 log = get_logger(__name__)
 
-KINDS = ("edi-folder",)
+KINDS = ("edi-folder", "sftp")
 
 
 def add_edi_folder(db: Database, name: str, inbound: Path, outbound: Path, actor: str = "cli") -> None:
@@ -56,7 +58,47 @@ def open_source(name: str, kind: str, config: dict[str, Any]) -> Iterator[Source
     if kind == "edi-folder":
         yield EdiFolder(name, Path(config["inbound"]), Path(config["outbound"]))
         return
+    if kind == "sftp":
+        with _sftp(name, config) as source:
+            yield source
+        return
     raise ConfigError(f"source {name}: kind {kind!r} is not supported by this version")
+
+
+def _sftp(name: str, config: dict[str, Any]) -> SftpSource:
+    password = None
+    if config.get("password_env"):
+        password = os.environ.get(config["password_env"])
+        if password is None:
+            raise ConfigError(f"source {name}: the password variable {config['password_env']} is not set")
+    return SftpSource(
+        name,
+        config["host"],
+        int(config["port"]),
+        config["username"],
+        config["inbound"],
+        config["outbound"],
+        config.get("archive"),
+        password=password,
+        private_key_path=config.get("private_key_path"),
+        known_hosts_path=config.get("known_hosts_path"),
+        host_key_fingerprint=config.get("host_key_fingerprint"),
+        timeout=float(config.get("timeout", 30)),
+        stable_seconds=float(config.get("stable_seconds", 2)),
+    )
+
+
+def add_sftp(
+    db: Database, name: str, config: dict[str, Any], *, check: bool = True, actor: str = "cli"
+) -> None:
+    """Add an SFTP pull source; with ``check``, connect once first so a typo is found now."""
+    source = _sftp(name, config)
+    if check:
+        with source:
+            source.check()
+    with db.unit_of_work(actor) as uow:
+        uow.sources.add(name, "sftp", config)
+        uow.commit()
 
 
 def poll_source(db: Database, name: str) -> list[str]:
