@@ -45,14 +45,7 @@ def parse_cmd(files: tuple[Path, ...], as_json: bool) -> None:
         outcome = registry.parse(path.read_bytes(), ParseContext(filename=path.name))
         error = outcome.first_error
         failed = failed or error is not None
-        record = {
-            "file": str(path),
-            "format": outcome.format,
-            "orders": [o.model_dump(mode="json") for o in outcome.orders],
-            "error": error.as_dict() if error else None,
-        }
-        if outcome.rejected:
-            record["rejected"] = [part.error.as_dict() for part in outcome.rejected]
+        record = outcome.as_record(str(path))
         if as_json:
             emit_json(record)
         elif error:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from ingest.domain.order import Order, Sender
 from ingest.errors import DocumentError
@@ -43,6 +43,19 @@ class ParseOutcome:
     def first_error(self) -> DocumentError | None:
         """The document's error, or else the first rejected part's."""
         return self.error or (self.rejected[0].error if self.rejected else None)
+
+    def as_record(self, file: str) -> dict[str, Any]:
+        """The JSON object `ingest parse --json` prints for one file (CONTRACTS §3)."""
+        error = self.first_error
+        record: dict[str, Any] = {
+            "file": file,
+            "format": self.format,
+            "orders": [order.model_dump(mode="json") for order in self.orders],
+            "error": error.as_dict() if error else None,
+        }
+        if self.rejected:
+            record["rejected"] = [part.error.as_dict() for part in self.rejected]
+        return record
 
 
 class Parser(Protocol):

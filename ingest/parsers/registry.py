@@ -71,5 +71,6 @@ class ParserRegistry:
 def default_registry(*, max_bytes: int = DEFAULT_MAX_BYTES) -> ParserRegistry:
     """The registry with every parser the service ships."""
     from ingest.parsers.sheets import CsvOrderParser
+    from ingest.parsers.x12.parser import X12Parser
 
-    return ParserRegistry([CsvOrderParser()], max_bytes=max_bytes)
+    return ParserRegistry([X12Parser(), CsvOrderParser()], max_bytes=max_bytes)

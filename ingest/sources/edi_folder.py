@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.errors import ConfigError
+from ingest.errors import ConfigError, TransientError
 
 PROCESSED = ".processed"
 
@@ -37,24 +37,30 @@ class EdiFolder:
     def check(self) -> None:
         if not self.inbound.is_dir():
             raise ConfigError(f"source {self.name}: inbound folder {self.inbound} does not exist")
-        self.outbound.mkdir(parents=True, exist_ok=True)
 
     def pending(self) -> Iterator[FolderFile]:
         """Files waiting in the inbound folder, oldest first; hidden and partial files are skipped."""
         self.check()
-        entries = [
-            p
-            for p in self.inbound.iterdir()
-            if p.is_file()
-            and not p.name.startswith(".")
-            and not p.name.endswith((".part", ".tmp", ".filepart"))
-        ]
-        for path in sorted(entries, key=lambda p: (p.stat().st_mtime, p.name)):
-            size = path.stat().st_size
-            content = path.read_bytes()
-            if len(content) != size or path.stat().st_size != size:
-                continue  # still being written: the next poll takes it
-            yield FolderFile(path, content)
+        try:
+            entries = [
+                p
+                for p in self.inbound.iterdir()
+                if p.is_file()
+                and not p.name.startswith(".")
+                and not p.name.endswith((".part", ".tmp", ".filepart"))
+            ]
+            ordered = sorted(entries, key=lambda p: (p.stat().st_mtime, p.name))
+        except OSError as exc:
+            raise TransientError(f"source {self.name}: cannot list {self.inbound}: {exc.strerror}") from exc
+        for path in ordered:
+            try:
+                size = path.stat().st_size
+                content = path.read_bytes()
+                unchanged = len(content) == size and path.stat().st_size == size
+            except OSError:
+                continue  # taken away or unreadable right now: the next poll sees it again
+            if unchanged:  # a file still being written waits for the next poll
+                yield FolderFile(path, content)
 
     def put_outbound(self, name: str, content: bytes) -> str:
         """Write an outbound file atomically (a temporary name, then a rename); returns its path."""

@@ -26,12 +26,7 @@ def expected_path(document: Path) -> Path:
 def parse_line(document: Path) -> dict[str, Any]:
     """The JSON object `ingest parse --json` prints for one file."""
     outcome = default_registry().parse(document.read_bytes(), ParseContext(filename=document.name))
-    return {
-        "file": document.name,
-        "format": outcome.format,
-        "orders": [order.model_dump(mode="json") for order in outcome.orders],
-        "error": outcome.error.as_dict() if outcome.error else None,
-    }
+    return outcome.as_record(document.name)
 
 
 def render(line: dict[str, Any]) -> str:

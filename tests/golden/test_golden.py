@@ -42,7 +42,11 @@ def test_every_expected_file_has_its_document() -> None:
 def test_the_fixtures_cover_the_intended_cases() -> None:
     lines = {p.name: json.loads(expected_path(p).read_text(encoding="utf-8")) for p in documents()}
     errors = {name: line["error"]["kind"] for name, line in lines.items() if line["error"]}
-    assert errors == {"acme_no_quantity_column.csv": "sheet_unreadable", "empty.csv": "empty"}
+    assert errors == {
+        "acme_no_quantity_column.csv": "sheet_unreadable",
+        "empty.csv": "empty",
+        "acme_850_bad_segment_count.x12": "x12_segment_count",
+    }
     orders = {name: line["orders"] for name, line in lines.items()}
     assert [o["po_number"] for o in orders["evergreen_two_pos.csv"]] == ["EVS-PO-7781", "EVS-PO-7782"]
     delta = orders["delta_marine_DM-3391.csv"][0]

@@ -22,6 +22,9 @@ from ingest.services.status import document_records
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 EXPECTED = {
+    "acme_850_4500200.x12": ("committed", None, [("4500200", "C0001", "committed")]),
+    "acme_850_bad_segment_count.x12": ("rejected", "x12_segment_count", [(None, None, "rejected")]),
+    "acme_860_4500200.x12": ("review", None, [("4500200", "C0001", "review")]),
     "acme_no_quantity_column.csv": ("rejected", "sheet_unreadable", []),
     "acme_po_4500123.csv": ("committed", None, [("4500123", "C0001", "committed")]),
     "blue_ridge_BR-88817.csv": ("committed", None, [("BR-88817", "C0002", "committed")]),

@@ -41,7 +41,11 @@ class Segment:
     def components(self, n: int, separator: str) -> list[str]:
         """The components of composite element ``n``."""
         value = self.elements[n - 1] if 0 < n <= len(self.elements) else ""
-        return [c.strip() for c in value.split(separator)] if value else []
+        if not value:
+            return []
+        if not separator:  # an interchange that declares no component separator
+            return [value.strip()]
+        return [c.strip() for c in value.split(separator)]
 
 
 ErrorLevel = Literal["interchange", "group", "transaction"]
