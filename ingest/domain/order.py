@@ -14,8 +14,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
+    Tag,
     WithJsonSchema,
     field_validator,
 )
@@ -80,7 +82,19 @@ class RowRef(Model):
     sheet: str | None = None
 
 
-Provenance = PageBox | SegmentRef | RowRef
+def _provenance_kind(value: object) -> str:
+    keys = value.keys() if isinstance(value, dict) else vars(value) if hasattr(value, "__dict__") else ()
+    if "segment" in keys:
+        return "segment"
+    if "page" in keys:
+        return "page"
+    return "row"
+
+
+Provenance = Annotated[
+    Annotated[PageBox, Tag("page")] | Annotated[SegmentRef, Tag("segment")] | Annotated[RowRef, Tag("row")],
+    Discriminator(_provenance_kind),
+]
 
 
 class Party(Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Canonical code -> words and codes that mean it. Codes follow X12 data element 355 where it has one.
 _UOM_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -59,6 +60,7 @@ _LOOKUP["st"] = "ST"
 _CODE = re.compile(r"^[A-Z0-9]{2}$")
 
 
+@lru_cache(maxsize=4096)
 def canonical_uom(value: str) -> str:
     """Map a unit word or code to its canonical code.
 

@@ -294,7 +294,7 @@ def _next_good(text: str, start: int) -> int:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Keep the cycle collector out of the way while the segments are built.
 
     A 10 MB file makes some 220,000 segments (and as many element tuples). With the collector on,
@@ -324,7 +324,7 @@ def read_interchanges(content: bytes) -> list[Interchange]:
     Raises :class:`DocumentError` (``empty`` or ``x12_envelope``) only when no interchange can be
     read at all.
     """
-    with _collector_paused():
+    with collector_paused():
         return _read_all(content)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from ingest.domain.order import Order
 from ingest.errors import DocumentError
 from ingest.parsers.base import ParseContext, ParseOutcome, RejectedPart
-from ingest.parsers.x12.envelope import read_interchanges
+from ingest.parsers.x12.envelope import collector_paused, read_interchanges
 from ingest.parsers.x12.model import FunctionalGroup, Interchange, Issue, TransactionSet
 from ingest.parsers.x12.po850 import map_850
 from ingest.parsers.x12.po860 import map_860
@@ -52,6 +52,10 @@ class X12Parser:
         return 0.0
 
     def parse(self, content: bytes, context: ParseContext) -> ParseOutcome:
+        with collector_paused():  # nothing built here forms reference cycles
+            return self._parse(content)
+
+    def _parse(self, content: bytes) -> ParseOutcome:
         interchanges = read_interchanges(content)
         _flag_repeated_interchanges(interchanges)
         outcome = ParseOutcome(self.format, envelopes=list(interchanges))

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from pydantic import ValidationError
+
 from ingest.domain.order import Order, OrderLine, Party, Purpose, Reference, SegmentRef, Sender
 from ingest.parsers.x12 import segments_common as common
 from ingest.parsers.x12.model import FunctionalGroup, Interchange, Issue, Segment, TransactionSet
@@ -40,10 +42,31 @@ Model = Order | OrderLine
 
 
 def put(model: Model, name: str, value: object, seg: Segment, confidence: float = 1.0) -> None:
-    """Set a field with its confidence and provenance (the segment it was read from)."""
-    setattr(model, name, value)
+    """Set a field with its confidence and provenance (the segment it was read from).
+
+    The value goes in unvalidated (validating every assignment cost more than the rest of the
+    mapping); :func:`validated` checks the finished order as a whole, once."""
+    model.__dict__[name] = value
+    model.__pydantic_fields_set__.add(name)
     model.confidence[name] = confidence
-    model.provenance[name] = SegmentRef(segment=seg.index)
+    model.provenance[name] = SegmentRef.model_construct(segment=seg.index)
+
+
+def validated(order: Order, ts: TransactionSet, issues: list[Issue]) -> tuple[Order | None, list[Issue]]:
+    """The order checked field by field as a whole; a value the model refuses is a syntax issue."""
+    try:
+        return Order.model_validate(order.model_dump()), issues
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        issue = Issue(
+            kind="x12_syntax",
+            message=f"{where}: {first['msg']}",
+            location=ts.location(),
+            level="transaction",
+            ak5_code="5",
+        )
+        return None, [*issues, issue]
 
 
 @dataclass
@@ -335,7 +358,7 @@ class OrderDraft:
         self.verify()
         if self.head is None and not self.lines:
             return None, self.issues
-        return order, self.issues
+        return validated(order, self.ts, self.issues)
 
     def close_line(self, draft: LineDraft) -> None:
         if draft.descriptions:
