@@ -82,10 +82,17 @@ def source_add() -> None:
 @click.argument("name")
 @click.option("--inbound", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--outbound", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--archive",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where taken files go, by day (default: INBOUND/.processed).",
+)
 @pass_app
-def source_add_edi_folder(app: AppContext, name: str, inbound: Path, outbound: Path) -> None:
-    """An EDI drop folder: files in --inbound are taken; acknowledgments go to --outbound."""
-    add_edi_folder(app.pipeline().db, name, inbound, outbound)
+def source_add_edi_folder(
+    app: AppContext, name: str, inbound: Path, outbound: Path, archive: Path | None
+) -> None:
+    """An EDI drop folder: files in --inbound are taken once stored; 997s go to --outbound."""
+    add_edi_folder(app.pipeline().db, name, inbound, outbound, archive)
     out.print(f"source {name} added: {inbound} → {outbound}")
 
 

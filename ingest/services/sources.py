@@ -21,13 +21,18 @@ log = get_logger(__name__)
 KINDS = ("edi-folder", "sftp")
 
 
-def add_edi_folder(db: Database, name: str, inbound: Path, outbound: Path, actor: str = "cli") -> None:
+def add_edi_folder(
+    db: Database, name: str, inbound: Path, outbound: Path, archive: Path | None = None, actor: str = "cli"
+) -> None:
     inbound, outbound = inbound.resolve(), outbound.resolve()
     if not inbound.is_dir():
         raise ConfigError(f"inbound folder {inbound} does not exist: create it first")
     outbound.mkdir(parents=True, exist_ok=True)
+    config = {"inbound": str(inbound), "outbound": str(outbound)}
+    if archive is not None:
+        config["archive"] = str(archive.resolve())
     with db.unit_of_work(actor) as uow:
-        uow.sources.add(name, "edi-folder", {"inbound": str(inbound), "outbound": str(outbound)})
+        uow.sources.add(name, "edi-folder", config)
         uow.commit()
 
 
@@ -56,7 +61,8 @@ class Source(Protocol):
 def open_source(name: str, kind: str, config: dict[str, Any]) -> Iterator[Source]:
     """A connected source (closed on leaving the block)."""
     if kind == "edi-folder":
-        yield EdiFolder(name, Path(config["inbound"]), Path(config["outbound"]))
+        archive = Path(config["archive"]) if config.get("archive") else None
+        yield EdiFolder(name, Path(config["inbound"]), Path(config["outbound"]), archive)
         return
     if kind == "sftp":
         with _sftp(name, config) as source:

@@ -1,7 +1,8 @@
 """An EDI drop folder: files appear in ``inbound``; outbound files (997s, 855s) go to ``outbound``.
 
-A file is taken only once its size has stopped changing, and moved to ``inbound/.processed`` only
-after its bytes are stored; a file that could not be stored stays where the next poll finds it.
+A file is taken only once its size has stopped changing, and moved to the archive folder (by
+default ``inbound/.processed``) only after its bytes are stored; a file that could not be stored
+stays where the next poll finds it.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ class FolderFile:
 
 
 class EdiFolder:
-    def __init__(self, name: str, inbound: Path, outbound: Path) -> None:
+    def __init__(self, name: str, inbound: Path, outbound: Path, archive: Path | None = None) -> None:
         self.name = name
         self.inbound = inbound
         self.outbound = outbound
+        self.archive = archive or inbound / PROCESSED
 
     def check(self) -> None:
         if not self.inbound.is_dir():
@@ -75,9 +77,9 @@ class EdiFolder:
         return str(target)
 
     def mark_done(self, item: FolderFile) -> Path:
-        """Move a stored file out of the way into ``.processed/YYYY-MM-DD/``."""
+        """Move a stored file into the archive (default ``inbound/.processed``), by day."""
         day = datetime.now(UTC).strftime("%Y-%m-%d")
-        target_dir = self.inbound / PROCESSED / day
+        target_dir = self.archive / day
         target_dir.mkdir(parents=True, exist_ok=True)
         target = target_dir / item.path.name
         n = 1

@@ -216,3 +216,38 @@ def test_process_on_rq_waits_for_a_worker(cli: Cli, masterdata: Path, redis_url:
         worker.terminate()
         worker.wait(timeout=30)
     assert "Traceback" not in (worker.stderr.read() if worker.stderr else "")
+
+
+def test_x12_through_the_cli_returns_the_997_and_honours_an_archive(cli: Cli, tmp_path: Path) -> None:
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    cli("masterdata", "load", str(fixtures / "masterdata"))
+    [line] = cli.json_lines("process", "--json", str(fixtures / "documents" / "acme_850_4500200.x12"))
+    assert line["status"] == "committed" and line["orders"][0]["po_number"] == "4500200"
+    assert "AK5*A" in line["acknowledgment"] and "AK9*A*1*1*1" in line["acknowledgment"]
+    [bad] = cli.json_lines(
+        "process", "--json", str(fixtures / "documents" / "acme_850_bad_segment_count.x12"), ok=False
+    )
+    assert bad["status"] == "rejected" and "AK5*R*4" in bad["acknowledgment"]
+    inbound, archive = tmp_path / "in", tmp_path / "archive"
+    inbound.mkdir()
+    cli(
+        "source",
+        "add",
+        "edi-folder",
+        "feed",
+        "--inbound",
+        str(inbound),
+        "--outbound",
+        str(tmp_path / "out"),
+        "--archive",
+        str(archive),
+    )
+    (inbound / "chg.x12").write_bytes((fixtures / "documents" / "acme_860_4500200.x12").read_bytes())
+    cli("run", "--once")
+    assert [p.name for p in archive.rglob("*.x12")] == ["chg.x12"]
+    assert [p.name[:4] for p in (tmp_path / "out").iterdir()] == ["997_"]
+    partners = cli.json_lines("partner", "list", "--json")
+    assert partners == []
+    cli("partner", "add", "ZZ", "ACMEHW", "--customer", "C0001", "--name", "Acme", "--no-997")
+    assert cli.json_lines("partner", "list", "--json")[0]["send_997"] is False
+    assert cli("partner", "add", "ZZ", "X", "--customer", "NOPE", ok=False).returncode == 1

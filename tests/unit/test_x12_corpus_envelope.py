@@ -324,3 +324,28 @@ def test_damaged_files_give_interchanges_or_a_document_error(content: bytes) -> 
         for g in ic.groups:
             for ts in g.transactions:
                 assert ts.segments[0].tag == "ST" and ts.segments[0].position == 1
+
+
+@pytest.mark.skipif(not GOOD, reason="no readable corpus files")
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged())
+def test_damaged_files_through_the_whole_parser_and_the_997(content: bytes) -> None:
+    """Orders, rejected parts with our error kinds, or a document error: never anything else, and
+    every interchange read can be answered."""
+    from datetime import UTC, datetime
+
+    from ingest.errors import DOCUMENT_ERROR_KINDS
+    from ingest.parsers.base import ParseContext
+    from ingest.parsers.registry import default_registry
+    from ingest.parsers.x12.ack import ControlNumbers, build_acknowledgment
+
+    with _time_limit(10):
+        outcome = default_registry().parse(content, ParseContext(filename="damaged.x12"))
+    errors = ([outcome.error] if outcome.error else []) + [part.error for part in outcome.rejected]
+    assert all(e.kind in DOCUMENT_ERROR_KINDS and e.message for e in errors)
+    for order in outcome.orders:
+        order.model_dump_json()
+    for envelope in outcome.envelopes:
+        assert isinstance(envelope, Interchange)
+        ack = build_acknowledgment(envelope, ControlNumbers(1, 1), datetime(2026, 1, 1, tzinfo=UTC))
+        assert ack is None or ack.text.startswith("ISA")
