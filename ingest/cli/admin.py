@@ -168,11 +168,14 @@ def partner_group() -> None:
 @click.option("--customer", "customer_id", help="The customer this sender is (customer_id of customers.csv).")
 @click.option("--name", help="A name for people.")
 @click.option("--no-997", "no_997", is_flag=True, help="Do not send 997 acknowledgments to this partner.")
+@click.option(
+    "--version", "expected_version", help="The X12 version (GS08) agreed, e.g. 004010; others go to review."
+)
 @pass_app
 def partner_add(app: AppContext, qualifier: str, edi_id: str, customer_id: str | None, name: str | None,
-                no_997: bool) -> None:  # fmt: skip
+                no_997: bool, expected_version: str | None) -> None:  # fmt: skip
     """Add a partner by its interchange sender QUALIFIER and EDI_ID (ISA05/ISA06)."""
-    p = add_partner(app.pipeline().db, qualifier, edi_id, customer_id, name, not no_997)
+    p = add_partner(app.pipeline().db, qualifier, edi_id, customer_id, name, not no_997, expected_version)
     out.print(
         f"partner {p.qualifier}/{p.edi_id} added" + (f" as customer {p.customer_id}" if p.customer_id else "")
     )
@@ -193,6 +196,7 @@ def partner_list(app: AppContext, as_json: bool) -> None:
                     "customer_id": p.customer_id,
                     "name": p.name,
                     "send_997": p.send_997,
+                    "expected_version": p.expected_version,
                 }
             )
         return

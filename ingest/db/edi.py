@@ -22,6 +22,7 @@ class TradingPartner:
     customer_id: str | None
     name: str | None
     send_997: bool
+    expected_version: str | None = None  # GS08 the partner agreed to send, e.g. 004010
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,9 @@ class StoredAcknowledgment:
 
 
 def _partner(row: TradingPartnerRow) -> TradingPartner:
-    return TradingPartner(row.qualifier, row.edi_id, row.customer_id, row.name, row.send_997)
+    return TradingPartner(
+        row.qualifier, row.edi_id, row.customer_id, row.name, row.send_997, row.expected_version
+    )
 
 
 def _ack(row: AcknowledgmentRow) -> StoredAcknowledgment:
@@ -62,7 +65,7 @@ class EdiRepository:
         self.session.add(
             TradingPartnerRow(
                 qualifier=partner.qualifier, edi_id=partner.edi_id, customer_id=partner.customer_id,
-                name=partner.name, send_997=partner.send_997,
+                name=partner.name, send_997=partner.send_997, expected_version=partner.expected_version,
             )
         )  # fmt: skip
         record(

@@ -263,6 +263,7 @@ class TradingPartnerRow(Base):
     customer_id: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str | None] = mapped_column(String(200))
     send_997: Mapped[bool] = mapped_column(Boolean, default=True)
+    expected_version: Mapped[str | None] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

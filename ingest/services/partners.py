@@ -9,9 +9,9 @@ from ingest.errors import ConfigError
 
 def add_partner(
     db: Database, qualifier: str, edi_id: str, customer_id: str | None, name: str | None, send_997: bool,
-    actor: str = "cli",
+    expected_version: str | None = None, actor: str = "cli",
 ) -> TradingPartner:  # fmt: skip
-    partner = TradingPartner(qualifier.strip(), edi_id.strip(), customer_id, name, send_997)
+    partner = TradingPartner(qualifier.strip(), edi_id.strip(), customer_id, name, send_997, expected_version)
     with db.unit_of_work(actor) as uow:
         if customer_id and uow.masterdata_view.customer(customer_id) is None:
             raise ConfigError(

@@ -125,6 +125,33 @@ def _split_duplicate_interchanges(
     return kept, rejected, fresh
 
 
+def _group_versions(interchanges: list[Interchange]) -> dict[tuple[str, str, str], set[str]]:
+    """The GS08 versions of each interchange (sender qualifier, sender id, ISA13)."""
+    return {
+        (ic.sender_qualifier.strip(), ic.sender_id.strip(), ic.control_number.strip()): {
+            g.version for g in ic.groups if g.functional_id != "FA"
+        }
+        for ic in interchanges
+    }
+
+
+def _version_reasons(
+    uow: UnitOfWork, order: Order, versions: dict[tuple[str, str, str], set[str]]
+) -> list[str]:
+    """A partner that agreed on one X12 version and sent another: its orders are looked at."""
+    key = _interchange_key(order)
+    if key is None:
+        return []
+    partner = uow.edi.partner(key[0], key[1])
+    if partner is None or not partner.expected_version:
+        return []
+    sent = sorted(v for v in versions.get(key, set()) if not v.startswith(partner.expected_version))
+    if not sent:
+        return []
+    agreed = partner.expected_version
+    return [f"trading partner {key[0]}/{key[1]} agreed on version {agreed} but sent {', '.join(sent)}"]
+
+
 def _decide_order(
     pipeline: Pipeline,
     uow: UnitOfWork,
@@ -132,12 +159,12 @@ def _decide_order(
     index: int,
     order: Order,
     seen: dict[tuple[str, str], str],
+    extra: list[str],
 ) -> bool:
     """Match, decide and store one order; returns whether it was committed."""
     match = match_order(order, uow.masterdata_view)
     customer_id = match.customer.customer_id
     duplicate_of = original_id = None
-    extra: list[str] = []
     if customer_id and order.po_number and order.purpose == "original":
         duplicate_of = seen.get((customer_id, order.po_number)) or uow.orders.committed_po(
             customer_id, order.po_number, exclude_document=doc.id
@@ -189,7 +216,11 @@ def _conclude(pipeline: Pipeline, doc: StoredDocument, outcome: ParseOutcome) ->
         orders, rejected, interchanges = _split_duplicate_interchanges(uow, doc, outcome)
         orders = [_with_sender(o, sender) for o in orders]
         seen: dict[tuple[str, str], str] = {}
-        committed = [_decide_order(pipeline, uow, doc, i, order, seen) for i, order in enumerate(orders)]
+        versions = _group_versions(interchanges)
+        committed = [
+            _decide_order(pipeline, uow, doc, i, order, seen, _version_reasons(uow, order, versions))
+            for i, order in enumerate(orders)
+        ]
         for index, part in enumerate(rejected, start=len(orders)):
             err = part.error
             where = f" ({err.location})" if err.location else ""

@@ -100,3 +100,16 @@ def test_undelivered_acknowledgments_are_retried(feed: tuple[Pipeline, Path, Pat
     assert deliver_pending(p.db) == 1
     assert len(outbound_files(outbound)) == 1
     assert deliver_pending(p.db) == 0
+
+
+def test_a_partner_sending_another_version_than_agreed_goes_to_review(
+    loaded_pipeline: Pipeline, tmp_path: Path
+) -> None:
+    p = loaded_pipeline
+    inbound = tmp_path / "in"
+    inbound.mkdir()
+    add_edi_folder(p.db, "acme-edi", inbound, tmp_path / "out")
+    add_partner(p.db, "ZZ", "ACMEHW", "C0001", "Acme", send_997=True, expected_version="005010")
+    rec = drop_and_run(p, inbound, "po.x12", (FIXTURES / "acme_850_4500200.x12").read_bytes())
+    assert rec["status"] == "review"
+    assert any("agreed on version 005010 but sent 004010" in r for r in rec["orders"][0]["reasons"])
