@@ -11,11 +11,16 @@ from ingest.errors import DocumentError
 
 @dataclass(frozen=True)
 class ParseContext:
-    """What is known about a document besides its bytes."""
+    """What is known about a document besides its bytes.
+
+    ``internal_senders`` are our own addresses and domains (``@northwind.example``, the order desk,
+    sales reps, configured forwarders): mail from them is looked through to the original sender.
+    """
 
     filename: str | None = None
     content_type: str | None = None
     sender: Sender | None = None
+    internal_senders: frozenset[str] = frozenset()
 
 
 @dataclass
