@@ -70,7 +70,7 @@ def masterdata_load(app: AppContext, directory: Path, as_json: bool) -> None:
 
 @click.group("source", cls=IngestGroup)
 def source_group() -> None:
-    """Where documents come from: EDI drop folders and SFTP servers."""
+    """Where documents come from: mailboxes, EDI drop folders and SFTP servers."""
 
 
 @source_group.group("add", cls=IngestGroup)
@@ -124,6 +124,111 @@ def source_add_sftp(app: AppContext, /, name: str, no_check: bool, **options: ob
     )
     add_sftp(app.pipeline().db, name, config, check=not no_check)
     out.print(f"source {name} added: sftp://{options['username']}@{options['host']}:{options['port']}")
+
+
+@source_add.command("imap")
+@click.argument("name")
+@click.option("--host", required=True)
+@click.option("--port", default=993, show_default=True, type=int)
+@click.option("--user", "username", required=True)
+@click.option("--password-env", help="Environment variable holding the password (never stored).")
+@click.option(
+    "--password-file", type=click.Path(exists=True, dir_okay=False), help="File holding the password."
+)
+@click.option(
+    "--oauth2-command", "oauth2_token_command", help="Command printing an OAuth2 access token (XOAUTH2)."
+)
+@click.option("--security", type=click.Choice(["ssl", "starttls", "none"]), default="ssl", show_default=True)
+@click.option("--folder", default="INBOX", show_default=True)
+@click.option("--processed-folder", help="Where messages go once their orders are in (created if missing).")
+@click.option("--failed-folder", help="Where rejected and failed messages go (created if missing).")
+@click.option(
+    "--ca-file", type=click.Path(exists=True, dir_okay=False), help="CA certificate for a private server."
+)
+@click.option(
+    "--forwarder",
+    "forwarders",
+    multiple=True,
+    help="Our own address or @domain whose mail is looked through to the original sender.",
+)
+@click.option("--no-check", is_flag=True, help="Do not log in to check the settings now.")
+@pass_app
+def source_add_imap(app: AppContext, /, name: str, no_check: bool, forwarders: tuple[str, ...],
+                    **options: object) -> None:  # fmt: skip
+    """A mailbox to pull purchase orders from; nothing is marked read or moved before it is stored."""
+    from ingest.services.mail import add_mailbox, parse_forwarders
+
+    if not (
+        options.get("password_env") or options.get("password_file") or options.get("oauth2_token_command")
+    ):
+        raise click.UsageError("give --password-env, --password-file or --oauth2-command")
+    config: dict[str, object] = {k: v for k, v in options.items() if v is not None}
+    config["forwarders"] = parse_forwarders(forwarders)
+    add_mailbox(app.pipeline().db, name, config, check=not no_check)
+    out.print(
+        f"mailbox {name} added: {options['username']}@{options['host']}:{options['port']} {options['folder']}"
+    )
+
+
+@source_group.group("rule", cls=IngestGroup)
+def source_rule() -> None:
+    """Mailbox rules: which messages to take or skip (the first matching rule wins)."""
+
+
+@source_rule.command("add")
+@click.argument("source")
+@click.argument("action", type=click.Choice(["take", "skip"]))
+@click.argument("field", type=click.Choice(["sender", "subject", "attachment"]))
+@click.argument("pattern")
+@click.option("--position", type=int, help="Order among the rules (default: after the last).")
+@pass_app
+def source_rule_add(
+    app: AppContext, source: str, action: str, field: str, pattern: str, position: int | None
+) -> None:
+    """Add a rule: take or skip messages whose FIELD matches the glob PATTERN (e.g. '*@acme.com')."""
+    db = app.pipeline().db
+    with db.unit_of_work("cli") as uow:
+        kind, _ = uow.sources.get(source)
+        if kind != "imap":
+            raise click.UsageError(f"{source} is not a mailbox")
+        rule_id = uow.mail.add_rule(source, action, field, pattern, position)
+        uow.commit()
+    out.print(f"rule {rule_id} added to {source}: {action} {field} {pattern!r}")
+
+
+@source_rule.command("list")
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def source_rule_list(app: AppContext, source: str, as_json: bool) -> None:
+    """The rules of a mailbox, in the order they are tried."""
+    with app.pipeline().db.unit_of_work() as uow:
+        rules = uow.mail.rules(source)
+    for r in rules:
+        if as_json:
+            emit_json(
+                {
+                    "id": r.id,
+                    "position": r.position,
+                    "action": r.action,
+                    "field": r.field,
+                    "pattern": r.pattern,
+                }
+            )
+        else:
+            out.print(f"{r.id:>4}  {r.position:>4}  {r.action:<4}  {r.field:<10}  {r.pattern}", markup=False)
+
+
+@source_rule.command("remove")
+@click.argument("source")
+@click.argument("rule_id", type=int)
+@pass_app
+def source_rule_remove(app: AppContext, source: str, rule_id: int) -> None:
+    """Remove a rule."""
+    with app.pipeline().db.unit_of_work("cli") as uow:
+        uow.mail.remove_rule(source, rule_id)
+        uow.commit()
+    out.print(f"rule {rule_id} removed from {source}")
 
 
 @source_group.command("list")

@@ -19,7 +19,7 @@ from ingest.services.acknowledgments import deliver_pending
 from ingest.services.export import committed_orders, write_export
 from ingest.services.intake import channel_for, receive
 from ingest.services.masterdata import load_directory
-from ingest.services.sources import poll_all
+from ingest.services.sources import poll_all, settle_all
 from ingest.services.status import counts, document_records
 
 log = get_logger(__name__)
@@ -51,6 +51,7 @@ def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> Non
         if once:
             runner.wait(waiting, timeout)
             deliver_pending(pipeline.db)
+            settle_all(pipeline.db)
             records = document_records(pipeline.db, ids=waiting)
             if records:
                 _print_records(records, as_json=False)
@@ -59,6 +60,7 @@ def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> Non
             if any(r["status"] in ("rejected", "failed") for r in records):
                 raise SystemExit(1)
             return
+        settle_all(pipeline.db)
         time.sleep(interval)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingest.db.documents import DocumentRepository
 from ingest.db.edi import EdiRepository
 from ingest.db.engine import make_engine, make_session_factory
+from ingest.db.mail import MailRepository
 from ingest.db.masterdata import MasterDataStore, SqlMasterDataView
 from ingest.db.migrate import check_schema, upgrade
 from ingest.db.orders import OrderRepository
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.masterdata_view = SqlMasterDataView(self.session)
         self.sources = SourceRepository(self.session, self.actor)
         self.edi = EdiRepository(self.session, self.actor)
+        self.mail = MailRepository(self.session, self.actor)
         return self
 
     def commit(self) -> None:

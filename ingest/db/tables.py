@@ -301,3 +301,51 @@ class ControlNumberRow(Base):
     __tablename__ = "control_numbers"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+
+
+class MailboxCursorRow(Base):
+    """How far a mailbox folder has been read: (UIDVALIDITY, last UID taken)."""
+
+    __tablename__ = "mailbox_cursors"
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    folder: Mapped[str] = mapped_column(String(200), primary_key=True)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class MailMessageRow(Base):
+    """A message taken from a mailbox: the document it became, and where it was moved after."""
+
+    __tablename__ = "mail_messages"
+    __table_args__ = (
+        UniqueConstraint("source", "folder", "uidvalidity", "uid"),
+        Index("ix_mail_messages_fingerprint", "source", "message_id", "sha256"),
+        Index("ix_mail_messages_pending", "source", "moved_to"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(100))
+    folder: Mapped[str] = mapped_column(String(200))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[str | None] = mapped_column(String(998))
+    sha256: Mapped[str] = mapped_column(String(64))
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"))
+    decision: Mapped[str] = mapped_column(String(16))  # taken | skipped
+    reason: Mapped[str | None] = mapped_column(Text)
+    moved_to: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class MailboxRuleRow(Base):
+    """An administrator's rule: take or skip messages by sender, subject or attachment name."""
+
+    __tablename__ = "mailbox_rules"
+    __table_args__ = (Index("ix_mailbox_rules_source", "source", "position"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(8))
+    field: Mapped[str] = mapped_column(String(16))
+    pattern: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

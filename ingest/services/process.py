@@ -37,6 +37,20 @@ def _with_sender(order: Order, sender: Sender) -> Order:
     return order
 
 
+def _internal_senders(uow: UnitOfWork) -> frozenset[str]:
+    """Our own addresses and @domains (vendor profile, mailbox forwarders): mail from them is
+    looked through to the customer who wrote it."""
+    found: set[str] = set()
+    vendor = uow.masterdata_view.vendor()
+    if vendor is not None:
+        found.update(f"@{d.lower()}" for d in vendor.domains)
+        found.update(a.lower() for a in [vendor.order_desk, *(r.email for r in vendor.sales_reps)] if a)
+    for _name, kind, config, _enabled in uow.sources.all():
+        if kind == "imap":
+            found.update(str(f).lower() for f in config.get("forwarders", []))
+    return frozenset(found)
+
+
 def process_document(pipeline: Pipeline, document_id: str) -> DocumentState:
     """Take a received document to its terminal state and return that state.
 
@@ -53,14 +67,19 @@ def process_document(pipeline: Pipeline, document_id: str) -> DocumentState:
         if doc.state.terminal:
             return doc.state
         content = uow.documents.content(doc.sha256)
+        internal = _internal_senders(uow) if doc.channel == "email" else frozenset()
         uow.documents.count_attempt(document_id)
         uow.commit()
 
     bound = log.bind(document_id=document_id, source_ref=doc.source_ref)
     try:
-        outcome = pipeline.registry.parse(
-            content, ParseContext(filename=doc.filename, content_type=doc.content_type, sender=_sender(doc))
+        context = ParseContext(
+            filename=doc.filename,
+            content_type=doc.content_type,
+            sender=_sender(doc),
+            internal_senders=internal,
         )
+        outcome = pipeline.registry.parse(content, context)
         return _conclude(pipeline, doc, outcome)
     except TransientError:
         raise

@@ -18,7 +18,7 @@ from ingest.sources.sftp import SftpSource
 
 log = get_logger(__name__)
 
-KINDS = ("edi-folder", "sftp")
+KINDS = ("edi-folder", "sftp", "imap")
 
 
 def add_edi_folder(
@@ -108,9 +108,13 @@ def add_sftp(
 
 
 def poll_source(db: Database, name: str) -> list[str]:
-    """Store every waiting file of one source and return the new document ids (duplicates excluded)."""
+    """Store every waiting file or message of one source and return the new document ids."""
     with db.unit_of_work() as uow:
         kind, config = uow.sources.get(name)
+    if kind == "imap":
+        from ingest.services.mail import poll_mailbox
+
+        return poll_mailbox(db, name, config)
     new_ids: list[str] = []
     with open_source(name, kind, config) as source:
         for item in source.pending():
@@ -135,6 +139,27 @@ def poll_source(db: Database, name: str) -> list[str]:
             if doc.state.value == "received":
                 new_ids.append(doc.id)
     return new_ids
+
+
+def settle_all(db: Database) -> dict[str, dict[str, int]]:
+    """Act on the sources for documents that are final (move mail to processed/failed folders)."""
+    from ingest.services.mail import settle_mailbox
+
+    results: dict[str, dict[str, int]] = {}
+    for src in list_sources(db):
+        if src["kind"] != "imap" or not src["enabled"]:
+            continue
+        with db.unit_of_work() as uow:
+            _, config = uow.sources.get(src["name"])
+        try:
+            results[src["name"]] = settle_mailbox(db, src["name"], config)
+        except IngestError as exc:
+            log.error(
+                "could not move settled messages; the next poll tries again",
+                source=src["name"],
+                error=str(exc),
+            )
+    return results
 
 
 def poll_all(db: Database) -> dict[str, list[str]]:
