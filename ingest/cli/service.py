@@ -6,6 +6,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.table import Table
@@ -16,10 +17,12 @@ from ingest.domain.document import DocumentState, Receipt
 from ingest.errors import ConfigError, IngestError
 from ingest.logs import get_logger
 from ingest.services.acknowledgments import deliver_pending
+from ingest.services.deps import Pipeline
 from ingest.services.export import committed_orders, write_export
 from ingest.services.intake import channel_for, receive
+from ingest.services.mail import MailWatcher
 from ingest.services.masterdata import load_directory
-from ingest.services.sources import poll_all, settle_all
+from ingest.services.sources import list_sources, poll_all, settle_all
 from ingest.services.status import counts, document_records
 
 log = get_logger(__name__)
@@ -40,6 +43,16 @@ def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> Non
     app.default_log_level = "INFO"
     pipeline = app.pipeline()
     runner = app.runner()
+    watcher = None
+    if not once:
+        mailboxes = {
+            s["name"]: _source_config(pipeline, s["name"])
+            for s in list_sources(pipeline.db)
+            if s["kind"] == "imap" and s["enabled"]
+        }
+        if mailboxes:
+            watcher = MailWatcher(mailboxes)
+            watcher.start()
     while True:
         polled = poll_all(pipeline.db)
         with pipeline.db.unit_of_work() as uow:
@@ -61,7 +74,15 @@ def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> Non
                 raise SystemExit(1)
             return
         settle_all(pipeline.db)
-        time.sleep(interval)
+        if watcher is not None:
+            watcher.wait(interval)  # new mail wakes the poll early
+        else:
+            time.sleep(interval)
+
+
+def _source_config(pipeline: Pipeline, name: str) -> dict[str, Any]:
+    with pipeline.db.unit_of_work() as uow:
+        return uow.sources.get(name)[1]
 
 
 @click.command("worker")
@@ -156,7 +177,7 @@ def demo_cmd(app: AppContext, fixtures: Path | None, serve_ui: bool, port: int) 
     out.print(f"schema: {after}" + (f" (upgraded from {before or 'nothing'})" if before != after else ""))
     report = load_directory(pipeline.db, fixtures / "masterdata", actor="demo")
     out.print("master data: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in report.totals.items()))
-    files = expand_paths([fixtures / "documents"])
+    files = expand_paths([d for d in (fixtures / "documents", fixtures / "email") if d.is_dir()])
     docs = []
     for path in files:
         content = path.read_bytes()

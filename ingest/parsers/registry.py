@@ -70,7 +70,12 @@ class ParserRegistry:
 
 def default_registry(*, max_bytes: int = DEFAULT_MAX_BYTES) -> ParserRegistry:
     """The registry with every parser the service ships."""
+    from ingest.parsers.email import EmailParser
     from ingest.parsers.sheets import CsvOrderParser
+    from ingest.parsers.text_orders import TextOrderParser
     from ingest.parsers.x12.parser import X12Parser
 
-    return ParserRegistry([X12Parser(), CsvOrderParser()], max_bytes=max_bytes)
+    # What an email's attachments and bodies are read with; attached messages are the email
+    # parser's own business.
+    inner = ParserRegistry([X12Parser(), CsvOrderParser(), TextOrderParser()], max_bytes=max_bytes)
+    return ParserRegistry([*inner.parsers, EmailParser(inner=inner)], max_bytes=max_bytes)

@@ -10,15 +10,18 @@ again are a duplicate, never a second order.
 from __future__ import annotations
 
 import hashlib
+import shlex
+import threading
 from email.utils import parseaddr
+from pathlib import Path
 from typing import Any
 
 from ingest.db import Database
 from ingest.domain.document import DocumentState, Receipt
-from ingest.errors import ConfigError
+from ingest.errors import ConfigError, TransientError
 from ingest.logs import get_logger
 from ingest.services.intake import receive
-from ingest.sources.imap import Mailbox, MailboxSettings
+from ingest.sources.imap import FetchedMessage, Mailbox, MailboxSettings, connect_with_backoff
 from ingest.sources.rules import Rule, decide_message, message_facts
 
 log = get_logger(__name__)
@@ -37,12 +40,14 @@ def mailbox_settings(name: str, config: dict[str, Any]) -> MailboxSettings:
             security=config.get("security", "ssl"),
             username=config["username"],
             password_env=config.get("password_env"),
-            password_file=config.get("password_file"),
-            oauth2_token_command=config.get("oauth2_token_command"),
+            password_file=Path(config["password_file"]) if config.get("password_file") else None,
+            oauth2_token_command=tuple(shlex.split(command))
+            if (command := config.get("oauth2_token_command"))
+            else None,
             folder=config.get("folder", "INBOX"),
             processed_folder=config.get("processed_folder"),
             failed_folder=config.get("failed_folder"),
-            ca_file=config.get("ca_file"),
+            ca_file=Path(config["ca_file"]) if config.get("ca_file") else None,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"mailbox {name}: incomplete settings ({exc}); remove and add it again") from exc
@@ -98,7 +103,13 @@ def poll_mailbox(db: Database, name: str, config: dict[str, Any], *, batch: int 
 
 
 def _take(
-    db: Database, name: str, folder: str, uidvalidity: int, msg: Any, rules: list[Rule], check_seen: bool
+    db: Database,
+    name: str,
+    folder: str,
+    uidvalidity: int,
+    msg: FetchedMessage,
+    rules: list[Rule],
+    check_seen: bool,
 ) -> str | None:
     sha = hashlib.sha256(msg.raw).hexdigest()
     with db.unit_of_work(f"mailbox:{name}") as uow:
@@ -106,11 +117,13 @@ def _take(
             uow.mail.set_cursor(name, folder, uidvalidity, msg.uid)
             uow.commit()
             return None
-    if getattr(msg, "too_large", False):
-        decision, reason, doc_id = "too_large", f"message of {msg.size:,} bytes is over the size limit", None
+    reason: str | None
+    doc_id: str | None = None
+    if msg.too_large:
+        decision, reason = "too_large", f"message of {msg.size:,} bytes is over the size limit"
     else:
         take, reason = decide_message(rules, message_facts(msg.raw))
-        decision, doc_id = ("taken", None) if take else ("skipped", None)
+        decision = "taken" if take else "skipped"
     new_document = None
     if decision == "taken":
         receipt = Receipt(
@@ -179,3 +192,57 @@ def parse_forwarders(values: tuple[str, ...]) -> list[str]:
         else:
             raise ConfigError(f"{value!r} is neither an email address nor an @domain")
     return out
+
+
+class MailWatcher:
+    """Keeps an IDLE connection per mailbox and wakes the poller when mail arrives.
+
+    Each mailbox has its own thread that reconnects with backoff after a dropped connection or a
+    server restart; the poller waits on :meth:`wait` instead of sleeping, so new mail is taken
+    within seconds while quiet mailboxes cost one idle connection each.
+    """
+
+    def __init__(self, mailboxes: dict[str, dict[str, Any]], idle_seconds: float = 25 * 60) -> None:
+        self._settings = {name: mailbox_settings(name, cfg) for name, cfg in mailboxes.items()}
+        self._idle_seconds = idle_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for name, settings in self._settings.items():
+            thread = threading.Thread(
+                target=self._watch, args=(name, settings), name=f"idle-{name}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def wait(self, timeout: float) -> bool:
+        """Block until mail arrives or ``timeout`` passes; True when woken by new mail."""
+        woke = self._wake.wait(timeout)
+        self._wake.clear()
+        return woke
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def _watch(self, name: str, settings: MailboxSettings) -> None:
+        delay = 1.0
+        while not self._stop.is_set():
+            try:
+                mailbox = connect_with_backoff(settings, attempts=1)
+                with mailbox:
+                    mailbox.select()
+                    delay = 1.0
+                    while not self._stop.is_set():
+                        if mailbox.idle(min(self._idle_seconds, 60.0)):
+                            log.info("new mail announced", source=name)
+                            self._wake.set()
+            except ConfigError as exc:
+                log.error("mailbox settings are wrong; watching stops", source=name, error=str(exc))
+                return
+            except TransientError as exc:
+                log.warning("mailbox connection lost; reconnecting", source=name, error=str(exc), wait=delay)
+                self._stop.wait(delay)
+                delay = min(delay * 2, 300.0)
