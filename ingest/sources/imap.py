@@ -386,7 +386,7 @@ def _response_code(text: str) -> str | None:
 def _server_text(exc: BaseException) -> str:
     """An imapclient error message without the bytes-repr noise (``b'...'``)."""
     text = str(exc) or type(exc).__name__
-    match = re.fullmatch(r"(.*?)b(['\"])(.*)\2(.*)", text, flags=re.DOTALL)
+    match = re.fullmatch(r"(.*?)(?<!\w)b(['\"])(.*)\2(.*)", text, flags=re.DOTALL)
     if match:
         text = match.group(1) + match.group(3) + match.group(4)
     return text.strip()
