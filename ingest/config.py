@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     data_dir: Path = Path("./data")
     secret_key: str | None = None
+    templates_dir: Path | None = None  # customer PDF templates (*.toml); default: DATA_DIR/templates
 
     max_document_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     auto_commit_threshold: float = Field(default=0.95, ge=0.0, le=1.0)
@@ -36,6 +37,10 @@ class Settings(BaseSettings):
                 f"cannot create INGEST_DATA_DIR {self.data_dir}: {exc.strerror}; set it to a writable folder"
             ) from exc
         return self.data_dir
+
+    @property
+    def templates_folder(self) -> Path:
+        return self.templates_dir or self.data_dir / "templates"
 
     def resolved_secret_key(self) -> str:
         """INGEST_SECRET_KEY, or a key generated on first run and kept in the data directory."""

@@ -1,0 +1,1 @@
+"""PDF purchase orders: the text layer or OCR, a generic layout reader, customer templates."""
