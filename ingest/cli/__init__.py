@@ -9,6 +9,7 @@ from ingest.cli.admin import db_group, masterdata_group, partner_group, source_g
 from ingest.cli.common import IngestGroup
 from ingest.cli.documents import documents_cmd, parse_cmd, process_cmd, retry_cmd, status_cmd
 from ingest.cli.service import demo_cmd, export_cmd, run_cmd, serve_cmd, worker_cmd
+from ingest.cli.templates import template_group
 
 
 @click.group(
@@ -37,6 +38,7 @@ for command in (
     serve_cmd,
     export_cmd,
     demo_cmd,
+    template_group,
 ):
     cli.add_command(command)
 

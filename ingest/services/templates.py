@@ -37,7 +37,7 @@ def load_templates(folder: Path | None) -> LoadedTemplates:
     return found
 
 
-def test_template(db: Database, template: Template, document_ids: list[str]) -> list[dict[str, Any]]:
+def try_template(db: Database, template: Template, document_ids: list[str]) -> list[dict[str, Any]]:
     """What the template reads from each stored PDF, beside what the generic reader reads."""
     from ingest.parsers.pdf.extract import read_pdf
     from ingest.parsers.pdf.layout import read_order

@@ -75,6 +75,16 @@ def _find(el: ET.Element | None, *path: str) -> ET.Element | None:
     return el
 
 
+def _first(el: ET.Element | None, *names: str) -> ET.Element | None:
+    """The first child with one of ``names``, in the order of ``names`` (never by truthiness:
+    an Element without children is falsy)."""
+    for name in names:
+        found = _find(el, name)
+        if found is not None:
+            return found
+    return None
+
+
 def _text(el: ET.Element | None, *path: str) -> str | None:
     found = _find(el, *path)
     if found is None or found.text is None:
@@ -99,7 +109,7 @@ def _date(el: ET.Element | None, *path: str) -> date | None:
     found = _find(el, *path)
     if found is None:
         return None
-    holder = _find(found, "DateTimeString") or _find(found, "DateString")
+    holder = _first(found, "DateTimeString", "DateString")
     text = (holder.text if holder is not None else found.text) or ""
     text = text.strip()
     try:
@@ -255,21 +265,20 @@ def _line(item: ET.Element, index: int, notes: list[str]) -> OrderLine:
             break
         notes.append(f"{where}: GlobalID {value!r} is not a valid GTIN; not used as the UPC")
 
-    quantity_el = _find(delivery, "RequestedQuantity") or _find(delivery, "AgreedQuantity")
+    quantity_el = _first(delivery, "RequestedQuantity", "AgreedQuantity")
     quantity = _decimal(quantity_el)
     uom = _uom(quantity_el.get("unitCode") if quantity_el is not None else None, where, notes)
     if quantity is not None and quantity < 0:
         notes.append(f"{where}: negative quantity {quantity} ignored")
         quantity = None
 
-    price_el = _find(agreement, "NetPriceProductTradePrice") or _find(agreement, "GrossPriceProductTradePrice")
+    price_el = _first(agreement, "NetPriceProductTradePrice", "GrossPriceProductTradePrice")
     unit_price = _decimal(price_el, "ChargeAmount")
     basis = _decimal(price_el, "BasisQuantity")
     if unit_price is not None and basis is not None and basis not in (0, 1):
         unit_price = unit_price / basis
-    if unit_price is not None:
-        unit_price = unit_price.normalize() if unit_price == unit_price.to_integral() else unit_price
-        if unit_price.as_tuple().exponent < -6:  # type: ignore[operator]
+        exponent = unit_price.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -6:
             unit_price = unit_price.quantize(Decimal("0.000001"))
 
     change = _LINE_STATUS.get(_text(doc, "LineStatusCode") or "")
@@ -316,6 +325,9 @@ def _references(agreement: ET.Element | None) -> list[Reference]:
             value = _text(el, "IssuerAssignedID") or _text(el, "ID")
             if value:
                 refs.append(Reference(qualifier=qualifier, value=value))
+    incoterms = _text(agreement, "ApplicableTradeDeliveryTerms", "DeliveryTypeCode")
+    if incoterms:
+        refs.append(Reference(qualifier="incoterms", value=incoterms))
     return refs
 
 
@@ -383,7 +395,6 @@ def read_order_x(xml: bytes) -> list[Order]:
         requested_delivery_date=_event_date(_find(delivery, "RequestedDeliverySupplyChainEvent")),
         requested_ship_date=_event_date(_find(delivery, "RequestedDespatchSupplyChainEvent")),
         payment_terms="; ".join(terms) or None,
-        ship_via=_text(agreement, "ApplicableTradeDeliveryTerms", "DeliveryTypeCode"),
         references=_references(agreement),
         lines=lines,
         charges=charges,
