@@ -21,6 +21,15 @@ class Candidate(Frozen):
     reason: str
 
 
+def rank(candidates: list[Candidate]) -> list[Candidate]:
+    """The strongest candidate per key, strongest first."""
+    best: dict[str, Candidate] = {}
+    for cand in candidates:
+        if cand.key not in best or cand.confidence > best[cand.key].confidence:
+            best[cand.key] = cand
+    return sorted(best.values(), key=lambda c: -c.confidence)
+
+
 class CustomerMatch(Frozen):
     customer_id: str | None
     confidence: Confidence

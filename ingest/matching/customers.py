@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.domain.masterdata import Customer, VendorProfile
-from ingest.domain.matching import Candidate, CustomerMatch
+from ingest.domain.matching import Candidate, CustomerMatch, rank
 from ingest.domain.order import Order, Party
 from ingest.matching.masterdata import MasterDataView
 from ingest.matching.names import name_key
@@ -119,11 +119,7 @@ def match_customer(order: Order, data: MasterDataView) -> CustomerMatch:
             confidence=0.0,
             reason="no customer number, EDI id, email domain or name matched",
         )
-    best_by_customer: dict[str, Candidate] = {}
-    for cand in evidence:
-        if cand.key not in best_by_customer or cand.confidence > best_by_customer[cand.key].confidence:
-            best_by_customer[cand.key] = cand
-    ranked = sorted(best_by_customer.values(), key=lambda c: -c.confidence)
+    ranked = rank(evidence)
     best = ranked[0]
     strong_rivals = [c for c in ranked[1:] if c.confidence >= EXACT_NAME]
     if strong_rivals:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.domain.identifiers import normalize_code, normalize_gtin
 from ingest.domain.masterdata import Product
-from ingest.domain.matching import Candidate, LineMatch
+from ingest.domain.matching import Candidate, LineMatch, rank
 from ingest.domain.order import OrderLine
 from ingest.matching.masterdata import MasterDataView
 
@@ -78,11 +78,7 @@ def match_line(line: OrderLine, customer_id: str | None, data: MasterDataView) -
         )
         reason = f"no product matches {keys}" if keys else "the line has no part number, SKU or UPC"
         return LineMatch(sku=None, confidence=0.0, reason=reason)
-    best: dict[str, Candidate] = {}
-    for cand in found:
-        if cand.key not in best or cand.confidence > best[cand.key].confidence:
-            best[cand.key] = cand
-    ranked = sorted(best.values(), key=lambda c: -c.confidence)
+    ranked = rank(found)
     top = ranked[0]
     rivals = [c for c in ranked[1:] if c.confidence >= BUYER_PART_IS_SKU]
     if rivals:

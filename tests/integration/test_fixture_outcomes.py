@@ -3,14 +3,12 @@ in-process and on rq workers."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from redis import Redis
+from samples import run_worker_process
 
 from ingest.bootstrap import build_runner
 from ingest.domain.document import Receipt
@@ -87,19 +85,6 @@ def test_fixtures_on_rq_workers(
     if worker == "simple":
         run_worker(p, Redis.from_url(redis_url), burst=True, fork=False)
     else:
-        env = {
-            **os.environ,
-            "INGEST_DATABASE_URL": p.settings.database_url,
-            "INGEST_REDIS_URL": redis_url,
-            "INGEST_DATA_DIR": str(tmp_path / "data"),
-        }
-        proc = subprocess.run(
-            [sys.executable, "-m", "ingest", "worker", "--burst"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert proc.returncode == 0, proc.stderr
+        run_worker_process(p.settings.database_url, redis_url, tmp_path / "data")
     runner.wait(ids, timeout=60)
     assert outcomes(p) == EXPECTED

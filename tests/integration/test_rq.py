@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import zlib
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +12,7 @@ from redis import Redis
 from rq import Queue
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
-from samples import CLEAN, UNKNOWN_PART
+from samples import CLEAN, UNKNOWN_PART, run_worker_process
 
 from ingest.bootstrap import build_runner
 from ingest.domain.document import DocumentState, Receipt
@@ -72,20 +69,7 @@ def test_forking_worker_process_from_the_cli(rq_shop: Pipeline, redis_url: str, 
     runner = build_runner(rq_shop)
     ids = [store(rq_shop, CLEAN, "a.csv"), store(rq_shop, UNKNOWN_PART, "b.csv")]
     runner.submit(ids)
-    env = {
-        **os.environ,
-        "INGEST_DATABASE_URL": rq_shop.settings.database_url,
-        "INGEST_REDIS_URL": redis_url,
-        "INGEST_DATA_DIR": str(tmp_path / "data"),
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "ingest", "worker", "--burst"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
+    run_worker_process(rq_shop.settings.database_url, redis_url, tmp_path / "data")
     runner.wait(ids, timeout=30)
     with rq_shop.db.unit_of_work() as uow:
         states = [uow.documents.get(i).state for i in ids]
