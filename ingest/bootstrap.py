@@ -7,14 +7,16 @@ from ingest.db import Database
 from ingest.matching.decision import DecisionRules
 from ingest.parsers.registry import default_registry
 from ingest.services.deps import Pipeline, Runner
+from ingest.services.templates import load_templates
 
 
 def build_pipeline(settings: Settings) -> Pipeline:
     threshold = settings.auto_commit_threshold
+    templates = load_templates(settings.templates_folder).templates  # broken ones are logged, skipped
     return Pipeline(
         settings=settings,
         db=Database(settings.database_url),
-        registry=default_registry(max_bytes=settings.max_document_bytes),
+        registry=default_registry(max_bytes=settings.max_document_bytes, templates=templates),
         rules=DecisionRules(customer_threshold=threshold, line_threshold=threshold),
     )
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from ingest.errors import DocumentError
 from ingest.parsers.base import ParseContext, ParseOutcome, Parser
+
+if TYPE_CHECKING:
+    from ingest.parsers.pdf.templates import Template
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -68,14 +72,30 @@ class ParserRegistry:
         return ParseOutcome(parser.format, orders=result)
 
 
-def default_registry(*, max_bytes: int = DEFAULT_MAX_BYTES) -> ParserRegistry:
-    """The registry with every parser the service ships."""
+def default_registry(
+    *, max_bytes: int = DEFAULT_MAX_BYTES, templates: Sequence[Template] = ()
+) -> ParserRegistry:
+    """The registry with every parser the service ships. ``templates`` are customer PDF templates,
+    tried before the generic PDF reader."""
     from ingest.parsers.email import EmailParser
+    from ingest.parsers.pdf.layout import read_order
+    from ingest.parsers.pdf.ocr import ocr_pages
+    from ingest.parsers.pdf.orderx import embedded_orders
+    from ingest.parsers.pdf.parser import PdfParser
+    from ingest.parsers.pdf.templates import template_reader
     from ingest.parsers.sheets import CsvOrderParser
     from ingest.parsers.text_orders import TextOrderParser
     from ingest.parsers.x12.parser import X12Parser
+    from ingest.parsers.xlsx import XlsxOrderParser
 
+    pdf = PdfParser(
+        ocr=ocr_pages,
+        embedded_orders=embedded_orders,
+        templates=template_reader(templates, read_order) if templates else None,
+    )
     # What an email's attachments and bodies are read with; attached messages are the email
     # parser's own business.
-    inner = ParserRegistry([X12Parser(), CsvOrderParser(), TextOrderParser()], max_bytes=max_bytes)
+    inner = ParserRegistry(
+        [X12Parser(), CsvOrderParser(), XlsxOrderParser(), pdf, TextOrderParser()], max_bytes=max_bytes
+    )
     return ParserRegistry([*inner.parsers, EmailParser(inner=inner)], max_bytes=max_bytes)

@@ -18,11 +18,27 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
 
 from ingest.domain.identifiers import is_valid_gtin
-from ingest.domain.order import Charge, ChargeKind, Identifier, LineChange, Order, OrderLine, Party, Purpose, Reference
+from ingest.domain.order import (
+    Charge,
+    ChargeKind,
+    Identifier,
+    LineChange,
+    Order,
+    OrderLine,
+    Party,
+    Purpose,
+    Reference,
+)
 from ingest.errors import DocumentError
+from ingest.parsers.pdf.model import PdfDocument
 
 ORDER_ROOTS = frozenset(
-    {"SCRDMCCBDACIOMessageStructure", "CrossIndustryOrder", "CrossIndustryOrderChange", "CrossIndustryOrderResponse"}
+    {
+        "SCRDMCCBDACIOMessageStructure",
+        "CrossIndustryOrder",
+        "CrossIndustryOrderChange",
+        "CrossIndustryOrderResponse",
+    }
 )
 _FORBIDDEN = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _MAX_XML_BYTES = 20 * 1024 * 1024
@@ -129,10 +145,14 @@ def _event_date(el: ET.Element | None) -> date | None:
 
 def _parse(xml: bytes) -> ET.Element:
     if len(xml) > _MAX_XML_BYTES:
-        raise DocumentError("too_large", f"the embedded order XML has {len(xml):,} bytes", location="order XML")
+        raise DocumentError(
+            "too_large", f"the embedded order XML has {len(xml):,} bytes", location="order XML"
+        )
     if _FORBIDDEN.search(xml):
         raise DocumentError(
-            "pdf_unreadable", "the embedded order XML declares a DTD or entities; refused", location="order XML"
+            "pdf_unreadable",
+            "the embedded order XML declares a DTD or entities; refused",
+            location="order XML",
         )
     try:
         return ET.fromstring(xml.lstrip(b"\xef\xbb\xbf \t\r\n"))  # noqa: S314 - DTDs and entities refused above
@@ -181,10 +201,10 @@ def _identifiers(party: ET.Element) -> list[Identifier]:
         scheme = legal.get("schemeID")
         out.append(Identifier(qualifier=f"legal {scheme}" if scheme else "legal", value=legal.text.strip()))
     for reg in _kids(party, "SpecifiedTaxRegistration"):
-        el = _find(reg, "ID")
-        if el is not None and el.text and el.text.strip():
-            scheme = el.get("schemeID") or "tax"
-            out.append(Identifier(qualifier=_SCHEMES.get(scheme, scheme), value=el.text.strip()))
+        tax_id = _find(reg, "ID")
+        if tax_id is not None and tax_id.text and tax_id.text.strip():
+            scheme = tax_id.get("schemeID") or "tax"
+            out.append(Identifier(qualifier=_SCHEMES.get(scheme, scheme), value=tax_id.text.strip()))
     return out
 
 
@@ -225,7 +245,9 @@ def _charge(el: ET.Element) -> Charge | None:
     description = reason or (f"reason code {code}" if code else None)
     if not is_charge:
         return Charge(kind="discount", amount=-abs(amount), description=description)
-    freight = code in _FREIGHT_REASONS or bool(reason and re.search(r"freight|shipping|delivery", reason, re.I))
+    freight = code in _FREIGHT_REASONS or bool(
+        reason and re.search(r"freight|shipping|delivery", reason, re.I)
+    )
     kind: ChargeKind = "freight" if freight else "other"
     return Charge(kind=kind, amount=amount, description=description)
 
@@ -242,7 +264,9 @@ def _uom(code: str | None, where: str, notes: list[str]) -> str | None:
         return None
     mapped = REC20_UOM.get(code.upper())
     if mapped is None:
-        notes.append(f"{where}: unit code {code!r} (UN/ECE rec. 20) has no canonical unit; the unit was left empty")
+        notes.append(
+            f"{where}: unit code {code!r} (UN/ECE rec. 20) has no canonical unit; the unit was left empty"
+        )
     return mapped
 
 
@@ -357,7 +381,10 @@ def read_order_x(xml: bytes) -> list[Order]:
         if content:
             notes.append(content)
 
-    lines = [_line(item, i, notes) for i, item in enumerate(_kids(transaction, "IncludedSupplyChainTradeLineItem"), 1)]
+    lines = [
+        _line(item, i, notes)
+        for i, item in enumerate(_kids(transaction, "IncludedSupplyChainTradeLineItem"), 1)
+    ]
 
     charges = [c for el in _kids(settlement, "SpecifiedTradeAllowanceCharge") if (c := _charge(el))]
     for el in _kids(settlement, "SpecifiedLogisticsServiceCharge"):
@@ -403,3 +430,10 @@ def read_order_x(xml: bytes) -> list[Order]:
     )
     _set_all(order, [n for n in Order.model_fields if n not in ("lines", "notes", "sender")])
     return [order]
+
+
+def embedded_orders(doc: PdfDocument) -> list[Order] | None:
+    """The orders of the Order-X XML embedded in a PDF, or None when it has none
+    (``PdfParser(embedded_orders=...)``)."""
+    xml = embedded_order_xml(doc.attachments)
+    return read_order_x(xml) if xml is not None else None
