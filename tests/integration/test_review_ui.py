@@ -41,7 +41,7 @@ class Seeded:
     committed: str  # CSV, every line matched
     review: str  # CSV with an unmatched line whose description is a <script>, and a <script> file name
     rejected: str  # CSV without a header: sheet_unreadable, location "file"
-    binary: str  # PDF bytes nobody reads yet: unrecognized
+    binary: str  # bytes that claim to be a PDF but are not: pdf_unreadable
     duplicate: str  # the committed CSV's bytes again
 
     def po(self, n: int) -> str:
@@ -172,7 +172,7 @@ def test_overview_counts_and_lists_documents_newest_first(client: FlaskClient, s
     assert "2025-03-01 09:01 UTC" in page
     assert f"order-{seeded.tag}.csv" in page
     assert seeded.po(1) in page and seeded.po(2) in page
-    assert "sheet_unreadable" in page and "unrecognized" in page
+    assert "sheet_unreadable" in page and "pdf_unreadable" in page
     assert f"INBOX:{seeded.tag}:3" in page  # source reference under the file name
     assert f'href="/documents/{seeded.review}"' in page
 
@@ -286,7 +286,7 @@ def test_binary_content_is_not_shown_as_text(client: FlaskClient, seeded: Seeded
     assert f'href="/documents/{seeded.binary}/raw"' in page
     assert "%PDF" not in page
     assert '<pre class="content">' not in page
-    assert "unrecognized" in page
+    assert "pdf_unreadable" in page
 
 
 def test_long_and_badly_encoded_text(tmp_path: Path) -> None:
