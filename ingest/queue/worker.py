@@ -17,6 +17,8 @@ def run_worker(pipeline: Pipeline, redis: Redis, *, burst: bool = False, fork: b
     ``fork`` runs each job in a child process so that a crash in a parser cannot take the worker
     down; without it jobs run in the worker itself, which is faster."""
     install(pipeline)
+    # Imported here, in the parent, so that each forked work-horse starts with it loaded.
+    import ingest.queue.jobs  # noqa: F401
     queues = [
         Queue(name, connection=redis, serializer=JSONSerializer) for name in (DOCUMENTS, POLLS, OUTBOUND)
     ]
