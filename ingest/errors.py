@@ -36,6 +36,7 @@ DOCUMENT_ERROR_KINDS = frozenset(
         "pdf_unreadable",
         "sheet_unreadable",
         "email_unreadable",
+        "xml_unreadable",
     }
 )
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.parsers.pdf.geometry import DocView, Phrase, height, phrases, tokens
+from ingest.parsers.pdf.geometry import DocView, Phrase, fold, height, phrases, tokens
 from ingest.parsers.pdf.model import Line, Word
 from ingest.parsers.sheet_headers import normalize_label
 
@@ -22,7 +22,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "po_date": ("po date", "order date", "date ordered", "date", "purchase order date", "document date",
                 "quotation date", "issue date", "datum", "bestelldatum", "auftragsdatum", "date de commande",
                 "date commande", "date de la commande", "fecha", "fecha de pedido", "fecha pedido",
-                "fecha del pedido"),
+                "fecha del pedido", "dated", "issued", "issued on", "date issued", "order placed"),
     "requested_delivery_date": ("delivery date", "requested delivery date", "required date", "required by",
                                 "need by", "need by date", "deliver by", "due date", "liefertermin",
                                 "lieferdatum", "wunschtermin", "date de livraison", "date livraison",
@@ -43,6 +43,7 @@ _LABEL_TABLE: dict[tuple[str, ...], str] = {
 _LONGEST = max(len(k) for k in _LABEL_TABLE)
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.\-]*$")
 _ISO = re.compile(r"^[A-Z]{3}$")
+_PREFIX = re.compile(r"^(?:P\.?O\.?|No\.?|Nr\.?|N°|#)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -108,21 +109,63 @@ def _right_of(line: Line, hit: LabelHit) -> tuple[Word, ...]:
     return first.words
 
 
-def _below(lines: Sequence[Line], index: int, hit: LabelHit) -> tuple[Word, ...]:
-    """Words under a label: in its column (from the label's left edge to the next phrase on the
-    label's line), on the next line within two line heights."""
+def _column(line: Line, hit: LabelHit) -> tuple[float, float]:
+    """The horizontal band a label owns on its line: from the end of the phrase before it to the
+    start of the phrase after it."""
+    first, last = hit.words[0], hit.words[-1]
+    before = [p.x1 for p in phrases(line.words) if p.x1 < first.x0 - 1]
+    after = [p.x0 for p in phrases(line.words) if p.x0 > last.x1 + 1]
+    return (max(before) + 2 if before else -1e9, min(after) - 2 if after else 1e9)
+
+
+def _vertical(lines: Sequence[Line], index: int, hit: LabelHit, step: int) -> tuple[tuple[Word, ...], float]:
+    """The phrase straight above (``step`` -1) or below (+1) a label, within two line heights, and
+    how far it is from the label (vertical gap plus the offset of the centres)."""
     line = lines[index]
-    x0 = hit.words[0].x0
-    later = [p.x0 for p in phrases(line.words) if p.x0 > hit.words[-1].x1 + 1]
-    x1 = min(later) - 2 if later else float("inf")
-    h = height(line.words)
-    for nxt in lines[index + 1 : index + 3]:
-        if nxt.top - line.bottom > 2.5 * h:
+    lo, hi = _column(line, hit)
+    x0, x1 = hit.words[0].x0, hit.words[-1].x1
+    centre = (x0 + x1) / 2
+    h = height(hit.words)
+    near = lines[index + 1 : index + 3] if step > 0 else lines[max(0, index - 2) : index][::-1]
+    for other in near:
+        gap = other.top - line.bottom if step > 0 else line.top - other.bottom
+        if gap > 2.5 * h:
             break
-        words = tuple(w for w in nxt.words if x0 - 6 <= w.x0 < x1)
-        if words:
-            return phrases(words)[0].words
-    return ()
+        candidates = [
+            p
+            for p in phrases(other.words)
+            if p.x1 > lo and p.x0 < hi and min(p.x1, x1 + 6) > max(p.x0, x0 - 6) - 0.5 * h
+        ]
+        candidates = [p for p in candidates if not _starts_label(p)]
+        if step > 0:  # the value under a label starts at its left edge (or is centred on it)
+            candidates = [p for p in candidates if p.x0 >= x0 - 6 or abs((p.x0 + p.x1) / 2 - centre) < 12]
+        if candidates:
+            best = min(candidates, key=lambda p: abs((p.x0 + p.x1) / 2 - centre))
+            return best.words, max(gap, 0.0) + 0.25 * abs((best.x0 + best.x1) / 2 - centre)
+    return (), 0.0
+
+
+def _starts_label(phrase: Phrase) -> bool:
+    hits = label_hits(Line(phrase.words))
+    return bool(hits) and hits[0].words[0] is phrase.words[0] and not hits[0].rest
+
+
+def _below(lines: Sequence[Line], index: int, hit: LabelHit) -> tuple[Word, ...]:
+    return _vertical(lines, index, hit, 1)[0]
+
+
+def _candidates(lines: Sequence[Line], index: int, hit: LabelHit) -> list[tuple[Word, ...]]:
+    """Where the value of a label may be, nearest first: after it, to its right, then below or
+    above it (a box with the value over a small label), whichever is closer."""
+    line = lines[index]
+    if hit.rest:
+        return [hit.rest]
+    out = [_right_of(line, hit)]
+    below, d_below = _vertical(lines, index, hit, 1)
+    above, d_above = _vertical(lines, index, hit, -1)
+    vertical = [(d_below, 0, below), (d_above + 2.0, 1, above)]
+    out.extend(words for _, _, words in sorted(vertical, key=lambda t: (t[0], t[1])) if words)
+    return out
 
 
 def _interpret(view: DocView, name: str, words: tuple[Word, ...]) -> tuple[object, float] | None:
@@ -130,12 +173,7 @@ def _interpret(view: DocView, name: str, words: tuple[Word, ...]) -> tuple[objec
     if not text:
         return None
     if name == "po_number":
-        value = text.split()[0].strip(":#")
-        if len(text.split()) > 2 or not _ID.match(value) or not any(c.isdigit() for c in value):
-            return None
-        if view.date(value) is not None:
-            return None
-        return value, 0.9
+        return _po_number(view, text)
     if name in _DATE_FIELDS:
         found = view.date(text)
         if found is None:
@@ -147,6 +185,60 @@ def _interpret(view: DocView, name: str, words: tuple[Word, ...]) -> tuple[objec
     return text, 0.8
 
 
+def _po_number(view: DocView, text: str) -> tuple[object, float] | None:
+    parts = text.split()
+    if len(parts) >= 2 and _PREFIX.match(parts[0]) and any(c.isdigit() for c in parts[1]):
+        # "PO 60071": the number printed with its prefix; "No. 4711", "# 4711": only the number
+        keep = fold(parts[0]) in ("po", "p o")
+        parts = [f"{parts[0]} {parts[1]}" if keep else parts[1], *parts[2:]]
+    value = parts[0].strip(":#")
+    if len(parts) > 2 or not _ID.match(value.replace(" ", "")) or not any(c.isdigit() for c in value):
+        return None
+    if view.date(value) is not None:
+        return None
+    return value, 0.9
+
+
+# "PO # 4500123", "our order 4500123", "Bestellung Nr. 4711" inside running text (a printed email)
+_PO_IN_TEXT = re.compile(
+    r"(?:\bP\.?\s?O\.?|\bpurchase\s+order|\border|\bbestellung|\bcommande|\bpedido)"
+    r"\s*(?:no\.?|nr\.?|number|n°|#)?\s*[:#]?\s*([A-Z0-9][A-Z0-9/_.\-]*)",
+    re.IGNORECASE,
+)
+_DATED = re.compile(r"\b(?:dated|date[d]?\s+of|vom|du|del)\s+(.{6,30})", re.IGNORECASE)
+
+
+def _po_from_text(view: DocView) -> Found | None:
+    """A PO number named in running text (a subject line, "please enter our PO# 4500123")."""
+    for lines in view.lines.values():
+        for line in lines:
+            for m in _PO_IN_TEXT.finditer(line.text):
+                value = m[1].rstrip(".,;:")
+                if not any(c.isdigit() for c in value) or view.date(value) is not None:
+                    continue
+                if not re.search(r"\d{3}", value):
+                    continue  # "PO 1" is a line, "order 2 boxes" a quantity
+                words = tuple(w for w in line.words if value in w.text)[:1]
+                if words:
+                    return Found("po_number", value, words, 0.7, ())
+    return None
+
+
+def _date_from_text(view: DocView) -> Found | None:
+    """An order date named in running text ("please enter our PO 4711 dated 4/5/2026")."""
+    for lines in view.lines.values():
+        for line in lines:
+            for m in _DATED.finditer(line.text):
+                found = view.date(m[1])
+                if found is None:
+                    continue
+                first = m[1].split()[0]
+                words = tuple(w for w in line.words if w.text == first)[:1]
+                if words:
+                    return Found("po_date", found[0], words, 0.7 if found[1] else 0.5, ())
+    return None
+
+
 def header_fields(view: DocView) -> dict[str, Found]:
     """The first readable value of each header field, page by page, top to bottom."""
     found: dict[str, Found] = {}
@@ -155,8 +247,7 @@ def header_fields(view: DocView) -> dict[str, Found]:
             for hit in label_hits(line):
                 if hit.name in found:
                     continue
-                candidates = [hit.rest] if hit.rest else [_right_of(line, hit), _below(lines, index, hit)]
-                for words in candidates:
+                for words in _candidates(lines, index, hit):
                     if not words:
                         continue
                     read = _interpret(view, hit.name, words)
@@ -169,6 +260,10 @@ def header_fields(view: DocView) -> dict[str, Found]:
                         used = tuple(w for w in used if any(c.isdigit() for c in w.text)) or words[:1]
                     found[hit.name] = Found(hit.name, value, tuple(used), conf, hit.words)
                     break
+    if "po_number" not in found and (po := _po_from_text(view)) is not None:
+        found["po_number"] = po
+    if "po_date" not in found and (dated := _date_from_text(view)) is not None:
+        found["po_date"] = dated
     return found
 
 

@@ -16,7 +16,9 @@ from ingest.parsers.pdf.fields import header_fields
 from ingest.parsers.pdf.geometry import DocView, box, is_number
 from ingest.parsers.pdf.model import PdfDocument, Word
 from ingest.parsers.pdf.parties import block_texts, find_blocks, split_party
+from ingest.parsers.pdf.summaries import charge_kind, is_net, line_summary
 from ingest.parsers.pdf.table import Row, Summary, read_table, summary_label
+from ingest.parsers.pdf.textlines import read_text_lines
 from ingest.parsers.sheet_cells import summary_kind
 from ingest.parsers.values import currency_of
 
@@ -36,7 +38,10 @@ def read_order(doc: PdfDocument) -> list[Order]:
     lines: list[OrderLine] = []
     charges: list[tuple[Charge, Sequence[Word]]] = []
     amounts: list[Decimal | None] = []
-    for row in table.rows:
+    rows, found_summaries = _summary_rows(view, table.rows)
+    summaries = [*table.summaries, *found_summaries]
+    summaries += _loose_summaries(view, rows, summaries)
+    for row in rows:
         line, extra = _line(view, row, notes)
         if isinstance(line, Charge):
             assert not isinstance(extra, Decimal) and extra is not None
@@ -45,6 +50,10 @@ def read_order(doc: PdfDocument) -> list[Order]:
         amount = extra if isinstance(extra, Decimal) else None
         lines.append(line)
         amounts.append(amount)
+    if not lines:
+        for text_line, text_amount in read_text_lines(view):
+            lines.append(text_line)
+            amounts.append(text_amount)
     if not lines and "po_number" not in found:
         return []
     order = Order(notes=notes)
@@ -55,7 +64,7 @@ def read_order(doc: PdfDocument) -> list[Order]:
     _parties(view, order)
     _line_numbers(lines, order.notes)
     order.lines = lines
-    totals = _summaries(view, table.summaries, charges)
+    totals = _summaries(view, summaries, charges)
     order.charges = [c for c, _ in charges]
     for charge, words in charges:
         order.provenance.setdefault(f"charge_{charge.kind}", box(words))
@@ -155,7 +164,7 @@ def _charge_row(
 ) -> Charge | None:
     if not description or line.vendor_part_number or line.buyer_part_number:
         return None
-    kind = summary_label(description)
+    kind = summary_label(description) or charge_kind(description)
     if kind is None and (qty is None or qty[0] == 1):
         kind = summary_kind(description.lower())
     if kind not in ("freight", "tax", "discount", "other"):
@@ -163,6 +172,8 @@ def _charge_row(
     value = total[0] if total else price[0] if price else None
     if value is None:
         return None
+    if kind == "discount":
+        value = -abs(value)
     return Charge(kind=kind, amount=value, description=description)
 
 
@@ -202,15 +213,63 @@ def _summaries(
     view: DocView, summaries: list[Summary], charges: list[tuple[Charge, Sequence[Word]]]
 ) -> dict[str, tuple[Decimal, Sequence[Word]]]:
     totals: dict[str, tuple[Decimal, Sequence[Word]]] = {}
+    labels: dict[str, str] = {}
     for s in summaries:
         value = view.number(s.amount_words[-1].text)
         if value is None:
             continue
         if s.kind in ("total", "subtotal"):
+            if s.kind in totals and _net(s.label) and not _net(labels[s.kind]):
+                continue  # "Total HT" under... keep the gross total ("Total TTC", "Gesamtbetrag")
             totals[s.kind] = (value, s.amount_words)
+            labels[s.kind] = s.label
         elif value != 0:
+            if s.kind == "discount":
+                value = -abs(value)
             charges.append((Charge(kind=s.kind, amount=value, description=s.label or None), s.amount_words))
     return totals
+
+
+def _net(label: str | None) -> bool:
+    return is_net(label or "")
+
+
+def _summary_rows(view: DocView, rows: Sequence[Row]) -> tuple[list[Row], list[Summary]]:
+    """Rows the table took for items that are total or charge lines ("Gesamtbetrag netto" spread
+    over the quantity and price columns, "Total Order Value USD 33,987.32")."""
+    kept: list[Row] = []
+    found: list[Summary] = []
+    for row in rows:
+        if any(_has_digit(row.cells.get(n, [])) for n in ("vendor_part_number", "buyer_part_number", "upc")):
+            kept.append(row)
+            continue
+        words = sorted((w for ws in row.cells.values() for w in ws), key=lambda w: (w.page, w.x0))
+        summary = line_summary(view, words)
+        if summary is None:
+            kept.append(row)
+        else:
+            found.append(summary)
+    return kept, found
+
+
+def _has_digit(words: Sequence[Word]) -> bool:
+    return any(c.isdigit() for w in words for c in w.text)
+
+
+def _loose_summaries(view: DocView, rows: Sequence[Row], known: Sequence[Summary]) -> list[Summary]:
+    """Total and charge lines the table reader passed over ("Less 2% Discount  -467.37", "Total:
+    $715.22" under lines written as text), each amount once."""
+    used = {w for s in known for w in s.amount_words}
+    used |= {w for row in rows for ws in row.cells.values() for w in ws}
+    out: list[Summary] = []
+    for lines in view.lines.values():
+        for line in lines:
+            summary = line_summary(view, list(line.words))
+            if summary is None or any(w in used for w in summary.amount_words):
+                continue
+            used.update(summary.amount_words)
+            out.append(summary)
+    return out
 
 
 def _signed(charge: Charge) -> Decimal:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
+from ingest.parsers.pdf.columns import Column, assign, clean_ocr, join_groups, overlap, owner_field, settle
 from ingest.parsers.pdf.geometry import DocView, fold, height, is_number, phrases, tokens
 from ingest.parsers.pdf.model import Line, Page, Word
 from ingest.parsers.sheet_cells import summary_kind
@@ -24,25 +25,93 @@ _EXTRA_HEADERS: dict[str, str] = {
     "unite": "uom", "um": "uom", "part no": "vendor_part_number", "part": "vendor_part_number",
     "item": "vendor_part_number", "artikel no": "vendor_part_number", "reference": "vendor_part_number",
     "ref": "vendor_part_number", "sku": "vendor_part_number", "total": "amount", "ext price": "amount",
+    "extension": "amount", "extended": "amount", "codigo": "vendor_part_number",
+    "code": "vendor_part_number", "cod": "vendor_part_number", "catalog": "vendor_part_number",
+    "catalog no": "vendor_part_number", "cantidad": "quantity", "importe": "amount",
 }  # fmt: skip
 _MONEY_FIELDS = ("quantity", "unit_price", "amount")
 _CONTINUED = re.compile(
     r"^(?:continued|cont(?:inued)? on next page|carried forward|brought forward|ubertrag|fortsetzung|"
     r"report|a reporter|suite|page \d+(?: of \d+)?|seite \d+(?: von \d+)?)\b"
 )
+# A page footer or header anywhere in a short line: "Page 2 of 3", "Seite 1/2", "-- continued --",
+# "PO 4711   2/3".
+_PAGE_MARK = re.compile(
+    r"\b(?:(?:page|seite|pagina|pag)\s+\d+(?:\s*(?:of|von|de|sur|/)\s*\d+)?|continued|continues|"
+    r"fortsetzung|suite|continua|(?:^|\s)\d{1,3}\s*/\s*\d{1,3}$)"
+)
+# Totals under the table in the languages of the orders: the words of a total line, with the words
+# that say which total it is (net / gross) and words that do not change the meaning.
+_TOTAL_WORDS = frozenset(
+    {
+        "total",
+        "totals",
+        "gesamt",
+        "gesamtsumme",
+        "gesamtbetrag",
+        "endsumme",
+        "summe",
+        "montant",
+        "importe",
+        "grand",
+        "general",
+        "sum",
+        "totale",
+        "totaal",
+    }
+)
+_SUBTOTAL_WORDS = frozenset({"subtotal", "zwischensumme", "sous", "sub", "subtotale", "teilsumme"})
+_NET_WORDS = frozenset(
+    {"net", "netto", "ht", "excl", "excluding", "exkl", "hors", "untaxed", "before", "sin", "without", "ohne"}
+)
+_TAX_WORDS = frozenset({"tax", "taxe", "steuer", "impuestos", "iva", "vat", "tva", "mwst", "ust", "gst"})
+_GROSS_WORDS = frozenset(
+    {"ttc", "brutto", "gross", "incl", "including", "inkl", "con", "with", "due", "payable", "a", "pagar"}
+)
+_FILLER_WORDS = frozenset(
+    {
+        "amount",
+        "order",
+        "po",
+        "value",
+        "betrag",
+        "wert",
+        "de",
+        "du",
+        "la",
+        "le",
+        "des",
+        "del",
+        "el",
+        "der",
+        "die",
+        "the",
+        "of",
+        "en",
+        "in",
+        "eur",
+        "usd",
+        "gbp",
+        "chf",
+        "cad",
+        "aud",
+        "mxn",
+        "bestellung",
+        "bestellwert",
+        "commande",
+        "pedido",
+        "purchase",
+        "all",
+        "items",
+        "lines",
+        "general",
+        "final",
+    }
+)
 _SUBTOTAL_PREFIXES = ("total without", "total excl", "total excluding", "total net", "net total",
                       "untaxed amount", "total untaxed", "summe netto", "nettobetrag", "netto", "total ht",
                       "montant ht", "warenwert", "total before tax")  # fmt: skip
 _CHARGE_KINDS = ("freight", "tax", "discount", "other")
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str  # a LINE field, "tax", "discount" or "" (unknown)
-    x0: float
-    x1: float
-    left: float | None = None  # ruled edges when drawn
-    right: float | None = None
 
 
 @dataclass
@@ -77,6 +146,9 @@ class TableRead:
 
 @lru_cache(maxsize=4096)
 def _header_field(key: str) -> str | None:
+    owner = owner_field(key)
+    if owner is not None:
+        return owner
     if key in _EXTRA_HEADERS:
         return _EXTRA_HEADERS[key]
     found = field_for(key)
@@ -119,7 +191,7 @@ def find_header(line: Line) -> list[Column] | None:
         if col.field == "unit_price" and any(c.field == "unit_price" for c in out):
             col = Column("amount", col.x0, col.x1)
         if any(c.field == col.field for c in out) and col.field not in ("tax", "discount", ""):
-            col = Column("", col.x0, col.x1)
+            col = Column(f"~{col.field}", col.x0, col.x1)  # settled by its values (see settle)
         out.append(col)
     return out
 
@@ -152,7 +224,7 @@ def _stacked(upper: Line, lower: Line) -> Line | None:
     used: set[int] = set()
     merged: list[Word] = []
     for phrase in phrases(upper.words):
-        under = [i for i, q in enumerate(below) if _overlap(phrase.x0, phrase.x1, q.x0, q.x1) > 0]
+        under = [i for i, q in enumerate(below) if overlap(phrase.x0, phrase.x1, q.x0, q.x1) > 0]
         used.update(under)
         parts = [phrase, *(below[i] for i in under)]
         text = " ".join(p.text for p in parts)
@@ -188,41 +260,9 @@ def _ruled(columns: list[Column], page: Page, top: float) -> list[Column]:
     return out
 
 
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return min(a1, b1) - max(a0, b0)
-
-
-def _best(x0: float, x1: float, columns: Sequence[Column]) -> int:
-    mid = (x0 + x1) / 2
-    for i, col in enumerate(columns):
-        if col.left is not None and col.right is not None and col.left <= mid < col.right:
-            return i
-    scores = [_overlap(x0, x1, c.x0, c.x1) for c in columns]
-    top = max(range(len(columns)), key=lambda i: scores[i])
-    if scores[top] > 0:
-        return top
-    return min(range(len(columns)), key=lambda i: -scores[i])
-
-
-def assign(words: Sequence[Word], columns: Sequence[Column]) -> dict[str, list[Word]]:
-    """The words of a row by column field (phrases that overlap one column stay together)."""
-    cells: dict[str, list[Word]] = {}
-    for phrase in phrases(words):
-        hits = [i for i, c in enumerate(columns) if _overlap(phrase.x0, phrase.x1, c.x0, c.x1) > 0]
-        ruled = any(c.left is not None for c in columns)
-        if len(hits) <= 1 and not ruled:
-            name = columns[_best(phrase.x0, phrase.x1, columns)].field
-            cells.setdefault(name, []).extend(phrase.words)
-            continue
-        for word in phrase.words:
-            name = columns[_best(word.x0, word.x1, columns)].field
-            cells.setdefault(name, []).append(word)
-    return cells
-
-
 def summary_of(view: DocView, line: Line) -> Summary | None:
     """A total, subtotal or charge line ("Freight  25.00", "Total Without Taxes 91545.00 €")."""
-    words = list(line.words)
+    words = join_groups(line.words)
     while (
         words and not is_number(words[-1].text) and len(words[-1].text) <= 3 and not words[-1].text.isalpha()
     ):
@@ -250,7 +290,27 @@ def summary_label(label: str) -> str | None:
         return None
     if any(norm.startswith(p) for p in _SUBTOTAL_PREFIXES):
         return "subtotal"
-    return summary_kind(norm, exact=True)
+    return summary_kind(norm, exact=True) or _total_kind(norm)
+
+
+def _total_kind(norm: str) -> str | None:
+    """ "total" or "subtotal" for a total line worded with qualifiers ("Gesamtbetrag netto",
+    "Total Order Value USD", "Montant total HT", "Importe total (EUR)"); None when any word is
+    not one of a total's."""
+    words = [w for w in norm.split() if w not in _FILLER_WORDS]
+    known = _TOTAL_WORDS | _SUBTOTAL_WORDS | _NET_WORDS | _GROSS_WORDS | _TAX_WORDS
+    found = set(words)
+    if not words or not found <= known:
+        return None
+    if found & _SUBTOTAL_WORDS:
+        return "subtotal"
+    if not found & _TOTAL_WORDS:
+        return None
+    if found & _NET_WORDS and not found & _GROSS_WORDS:
+        return "subtotal"  # "Gesamtbetrag netto", "Total excl. VAT"
+    if found & _TAX_WORDS and not found & _GROSS_WORDS:
+        return "tax"  # "Total VAT", "Total MwSt."
+    return "total"
 
 
 def _numbers(view: DocView, cells: dict[str, list[Word]]) -> bool:
@@ -271,7 +331,13 @@ def _full_item(view: DocView, cells: dict[str, list[Word]]) -> bool:
 
 
 def _continued(line: Line) -> bool:
-    return bool(_CONTINUED.match(normalize_label(line.text)))
+    """A "continued" or page-number line (header or footer of a page), not a row."""
+    text = normalize_label(line.text)
+    if _CONTINUED.match(text):
+        return True
+    if len(line.words) > 6 or not _PAGE_MARK.search(line.text.lower()):
+        return False
+    return not any(re.search(r"\d[.,]\d{2}\b", w.text) for w in line.words)
 
 
 @dataclass
@@ -286,8 +352,11 @@ def read_table(view: DocView) -> TableRead:
     """Rows and summary lines of the order's item table, across pages."""
     result = TableRead()
     state = _State()
-    for number, lines in view.lines.items():
+    for number, page_lines in view.lines.items():
         page = view.page(number)
+        lines = page_lines
+        if page.ocr:
+            lines = [Line(tuple(ws)) for line in page_lines if (ws := clean_ocr(line.words))]
         start = 0
         header = _header_at(lines)
         if header is not None and not state.ended:
@@ -304,6 +373,13 @@ def read_table(view: DocView) -> TableRead:
         assert state.columns is not None
         end = _read_rows(view, page, lines, start, state, result)
         _summaries(view, lines[end:], result)
+    settle([row.cells for row in result.rows])
+    kinds = [s.kind for s in result.summaries]
+    if "total" not in kinds and "subtotal" in kinds:
+        # The only total printed is the net one ("Total HT", "Gesamtbetrag netto"): the order's total.
+        last = max(i for i, k in enumerate(kinds) if k == "subtotal")
+        if not any(k in _CHARGE_KINDS for k in kinds[last:]):
+            result.summaries[last].kind = "total"
     return result
 
 
@@ -317,7 +393,7 @@ def _read_rows(
     hrules = sorted(
         (r.top + r.bottom) / 2
         for r in page.rules
-        if r.bottom - r.top < 2 and _overlap(r.x0, r.x1, x_lo, x_hi) > 0.6 * (x_hi - x_lo - 80)
+        if r.bottom - r.top < 2 and overlap(r.x0, r.x1, x_lo, x_hi) > 0.6 * (x_hi - x_lo - 80)
     )
     prev_bottom = lines[start - 1].bottom if start else 0.0
     state.last = None if start else state.last
