@@ -6,6 +6,7 @@ import io
 import json
 import threading
 from dataclasses import replace
+from pathlib import Path
 
 from samples import BY_UPC_FROM_EMAIL, CLEAN, UNKNOWN_PART
 
@@ -162,3 +163,34 @@ def test_export_of_committed_orders(shop: Pipeline) -> None:
 
 def test_default_registry_is_what_the_pipeline_uses(shop: Pipeline) -> None:
     assert {p.format for p in shop.registry.parsers} >= {p.format for p in default_registry().parsers}
+
+
+def test_an_emailed_reply_changing_an_order_is_linked_and_reviewed(loaded_pipeline: Pipeline) -> None:
+    emails = Path(__file__).resolve().parents[2] / "fixtures" / "email"
+    p = loaded_pipeline
+    first = receive(
+        p.db,
+        Receipt(
+            content=(emails / "acme_po_csv_attachment.eml").read_bytes(),
+            channel="email",
+            source="mail",
+            source_ref="1",
+            filename="1.eml",
+        ),
+    )
+    assert process_document(p, first.id) is DocumentState.COMMITTED
+    reply = receive(
+        p.db,
+        Receipt(
+            content=(emails / "reply_change_line.eml").read_bytes(),
+            channel="email",
+            source="mail",
+            source_ref="2",
+            filename="2.eml",
+        ),
+    )
+    assert process_document(p, reply.id) is DocumentState.REVIEW
+    [change] = record(p, reply.id)["orders"]
+    [original] = record(p, first.id)["orders"]
+    assert change["purpose"] == "change" and change["original_order_id"] == original["order_id"]
+    assert any("line 2" in r and "→" in r for r in change["reasons"]), change["reasons"]
