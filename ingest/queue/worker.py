@@ -19,6 +19,7 @@ def run_worker(pipeline: Pipeline, redis: Redis, *, burst: bool = False, fork: b
     install(pipeline)
     # Imported here, in the parent, so that each forked work-horse starts with it loaded.
     import ingest.queue.jobs  # noqa: F401
+
     queues = [
         Queue(name, connection=redis, serializer=JSONSerializer) for name in (DOCUMENTS, POLLS, OUTBOUND)
     ]

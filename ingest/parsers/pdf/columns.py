@@ -13,9 +13,9 @@ from itertools import pairwise
 from ingest.parsers.pdf.geometry import height, phrases
 from ingest.parsers.pdf.model import Word
 
-# Part-number columns named by whose numbers they hold. The document is the buyer's purchase order:
-# "our part" is the buyer's number and "your part" the supplier's.
-_BUYER_WORDS = frozenset({"our", "buyer", "buyers", "customer", "cust", "client", "kunden", "unsere"})
+# Part-number columns named by whose numbers they hold ("our part" is decided in find_header: the
+# buyer's number when a supplier's column stands beside it, else ours as a vendor would say).
+_BUYER_WORDS = frozenset({"buyer", "buyers", "customer", "cust", "client", "kunden"})
 _VENDOR_WORDS = frozenset({"your", "vendor", "vendors", "supplier", "suppliers", "mfr", "manufacturer",
                            "lieferant", "lieferanten", "fournisseur", "proveedor", "ihre"})  # fmt: skip
 _PART_WORDS = frozenset({"part", "item", "article", "artikel", "material", "sku", "ref", "reference", "code",
@@ -133,10 +133,15 @@ def join_groups(words: Sequence[Word]) -> list[Word]:
 
 
 def clean_ocr(words: Sequence[Word]) -> list[Word]:
-    """OCR words without the table rulings read as characters ("|", "[", "1|", "|ELE-50048")."""
+    """OCR words without the table rulings read as characters ("|", "[", "1|", "|ELE-50048") and
+    specks beside them ("15)", "16.93;", ".EA")."""
     out: list[Word] = []
     for word in words:
         text = word.text.strip(_OCR_GLYPHS)
+        text = re.sub(r"^[.,;:'`\-]+(?=[A-Za-z])", "", text)  # ".EA"
+        text = re.sub(r"(?<=\d)[;:,']+$", "", text)  # "16.93;"
+        if text.endswith(")") and "(" not in text:
+            text = text[:-1]  # "15)"
         if not text or not re.search(r"[A-Za-z0-9]", text):
             continue
         if re.fullmatch(r"\d+:\d{2}", text):  # "233:20" a decimal point read as a colon
@@ -157,19 +162,18 @@ def settle(cells_list: Sequence[dict[str, list[Word]]]) -> None:
         return [" ".join(w.text for w in c[name]) for c in cells_list if c.get(name)]
 
     def line_numbers(name: str) -> bool:
+        # Mostly small integers that go up (a misread digit in an OCR'd page is allowed for).
         vals = values(name)
-        if not vals or not all(_LINE_NO.match(v) for v in vals):
+        nums = [int(v.rstrip(".")) for v in vals if _LINE_NO.match(v)]
+        if not vals or len(nums) < 0.8 * len(vals) or nums[0] > 10:
             return False
-        nums = [int(v.rstrip(".")) for v in vals]
-        return nums[0] <= 10 and all(b > a for a, b in pairwise(nums))
+        return sum(b > a for a, b in pairwise(nums)) >= 0.8 * (len(nums) - 1)
 
     def parts(name: str) -> bool:
+        # Mostly codes with a digit and a letter or separator ("FAS-10117-BP", "77-1004").
         vals = values(name)
-        return (
-            bool(vals)
-            and sum(bool(_PART_LIKE.match(v)) for v in vals) >= 0.8 * len(vals)
-            and not (all(_LINE_NO.match(v) for v in vals))
-        )
+        sku = [v for v in vals if _PART_LIKE.match(v) and not _LINE_NO.match(v)]
+        return bool(vals) and len(sku) >= 0.8 * len(vals)
 
     def rename(old: str, new: str) -> None:
         for cells in cells_list:

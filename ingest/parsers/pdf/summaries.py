@@ -16,8 +16,8 @@ _FILLER = frozenset(
     {
         "less", "plus", "minus", "net", "netto", "brutto", "gross", "ht", "ttc", "incl", "inkl", "including",
         "excl", "exkl", "excluding", "usd", "eur", "gbp", "chf", "cad", "amount", "due", "value", "order",
-        "po", "the", "of", "a", "payer", "betrag", "eur", "en", "de", "du", "del", "la", "le", "des",
-        "general", "grand", "final", "zu", "zahlen", "zahlbar", "payer", "total", "sum",
+        "po", "the", "of", "a", "payer", "betrag", "en", "de", "du", "del", "la", "le", "des",
+        "general", "grand", "final", "zu", "zahlen", "zahlbar", "total", "sum",
     }
 )  # fmt: skip
 _TOTAL_WORDS = frozenset({"total", "gesamtbetrag", "gesamtsumme", "summe", "gesamt", "montant", "importe",
@@ -62,7 +62,9 @@ def line_summary(view: DocView, words: Sequence[Word]) -> Summary | None:
     """A total or charge line: a label, then a money amount at the end (a currency sign and
     percentages may stand between)."""
     words = list(words)
-    while words and (words[-1].text in _CURRENCY or (len(words[-1].text) <= 2 and not words[-1].text.isalnum())):
+    while words and (
+        words[-1].text in _CURRENCY or (len(words[-1].text) <= 2 and not words[-1].text.isalnum())
+    ):
         words.pop()
     if len(words) < 2:
         return None

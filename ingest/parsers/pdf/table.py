@@ -163,6 +163,7 @@ def find_header(line: Line) -> list[Column] | None:
     toks = tokens(line.words)
     h = height(line.words)
     columns: list[Column] = []
+    ours: list[int] = []  # columns headed "Our Part", "Our Ref"
     matched_words: set[int] = set()
     i = 0
     while i < len(toks):
@@ -171,15 +172,22 @@ def find_header(line: Line) -> list[Column] | None:
             words = line.words[first : last + 1]
             if any(b.x0 - a.x1 > max(0.8 * h, 4.0) for a, b in pairwise(words)):
                 continue
-            name = _header_field(" ".join(t for t, _ in toks[i : i + n]))
+            key = " ".join(t for t, _ in toks[i : i + n])
+            name = _header_field(key)
             if name is None or (i + n < len(toks) and toks[i + n][1] == last):
                 continue
+            if name == "vendor_part_number" and toks[i][0] in ("our", "unsere", "notre", "nuestra"):
+                ours.append(len(columns))
             columns.append(Column(name, words[0].x0, words[-1].x1))
             matched_words.update(range(first, last + 1))
             i += n
             break
         else:
             i += 1
+    if ours and sum(c.field == "vendor_part_number" for c in columns) > len(ours):
+        # "Our Part No." beside "Your Part No." / "Vendor Item": the buyer who wrote the order.
+        for k in ours:
+            columns[k] = Column("buyer_part_number", columns[k].x0, columns[k].x1)
     names = [c.field for c in columns]
     if not set(names) & set(_MONEY_FIELDS) or len(set(names)) < 2:
         return None

@@ -20,7 +20,7 @@ from ingest.parsers.pdf.geometry import DocView, box
 from ingest.parsers.pdf.model import Line
 
 _NUM = r"\d[\d,.']*"
-_BULLET = re.compile(r"^\s*(?:[-*•·–]|\(?\d{1,3}[.)])\s+")
+_BULLET = re.compile("^\\s*(?:[-*•·\u2013]|" r"\(?\d{1,3}[.)])\s+")
 _PART = re.compile(r"\[\s*([^\]\s]{2,40})\s*\]")
 _PRICE = re.compile(
     rf"(?:(?:@|\bat\b|\bje\b|\bà\b|\ba\b)\s*)?(?:[$€£]|USD|EUR|GBP)\s?({_NUM})(?:\s?(?:[$€£]|USD|EUR))?"
@@ -28,11 +28,13 @@ _PRICE = re.compile(
     rf"|(?:@|\bat\b)\s*({_NUM})(?:\s*(?:/\s*|\bper\s+)([A-Za-z]{{1,6}}))?",
     re.IGNORECASE,
 )
-_QTY_WORD = re.compile(rf"\b(?:qty|quantity|menge|cantidad|qte|quantite)\.?\s*:?\s*({_NUM})(?:\s+([A-Za-z]{{1,6}})\b)?",
-                       re.IGNORECASE)  # fmt: skip
-_QTY_TIMES = re.compile(rf"(?<!\S)({_NUM})\s*([x×])\s+(?:([A-Za-z]{{1,6}})\b)?", re.IGNORECASE)
+_QTY_WORD = re.compile(
+    rf"\b(?:qty|quantity|menge|cantidad|qte|quantite)\.?\s*:?\s*({_NUM})(?:\s+([A-Za-z]{{1,6}})\b)?",
+    re.IGNORECASE,
+)
+_QTY_TIMES = re.compile(rf"(?<!\S)({_NUM})\s*([x\u00d7])\s+(?:([A-Za-z]{{1,6}})\b)?", re.IGNORECASE)
 _QTY_LEAD = re.compile(rf"^({_NUM})\s+([A-Za-z]{{1,6}})\b")
-_SEPARATORS = " \t-–,;:@|"
+_SEPARATORS = " \t-\u2013,;:@|"
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,9 @@ def _quantity(text: str, taken: list[tuple[int, int]]) -> _Hit | None:
         m = times[-1]  # nearest the price: a "3/8 x 4" in the description comes earlier
         unit = _unit(m[3])
         return _Hit(m.start(), m.end() if unit else m.end(2), m[1], unit)
-    if (m := _QTY_LEAD.match(text)) and free(m) and (unit := _unit(m[2])) is not None:
-        return _Hit(m.start(), m.end(), m[1], unit)
+    lead = _QTY_LEAD.match(text)
+    if lead and free(lead) and (unit := _unit(lead[2])) is not None:
+        return _Hit(lead.start(), lead.end(), lead[1], unit)
     return None
 
 
