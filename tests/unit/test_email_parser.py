@@ -138,7 +138,7 @@ def test_fixture_customer_po_with_a_csv_attachment_and_a_logo() -> None:
 def test_fixture_html_table_body() -> None:
     order = one_order(fixture("blue_ridge_html_table.eml"))
     assert order.po_number == "BR-88817"
-    assert [line.vendor_part_number for line in order.lines] == ["FAS-10001-ZP", "JAN-30012", "ELE-50036"]
+    assert [line.vendor_part_number for line in order.lines] == ["FAS-10001-ZP", "JAN-40012", "ELE-50036"]
     assert order.lines[0].unit_price == Decimal("9.05")
     assert order.total_amount == Decimal("427.10")
     assert order.ship_to is not None and order.ship_to.name == "Blue Ridge Facilities - Roanoke"
@@ -147,7 +147,7 @@ def test_fixture_html_table_body() -> None:
 def test_fixture_forwarded_by_a_sales_rep_is_the_customers() -> None:
     order = one_order(fixture("forwarded_by_sales_rep.eml"))
     assert order.po_number == "DM-3391" and len(order.lines) == 3
-    assert order.sender is not None and order.sender.email == "tbaker@delta-marine.example"
+    assert order.sender is not None and order.sender.email == "tbaker@deltamarine.example"
     assert order.sender.name == "Tom Baker"
 
 
