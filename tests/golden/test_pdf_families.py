@@ -57,8 +57,6 @@ FAMILIES = [
 
 # Families the PDF reader does not read right yet: compared, but xfail(strict=False). Shrink me.
 KNOWN_WEAK = {
-    "ruled_grid",  # ruled_grid_1: vendor part numbers in ruled cells come out empty
-    "whitespace_table",  # whitespace_table_3: price and amount glued to a description by narrow gaps
     "scanned",  # OCR noise in part numbers and an extra line
 }
 

@@ -11,7 +11,7 @@ import pytest
 
 from ingest.parsers.pdf.columns import Column, assign, clean_ocr, join_groups, settle
 from ingest.parsers.pdf.geometry import DocView
-from ingest.parsers.pdf.model import Page, PdfDocument, Word
+from ingest.parsers.pdf.model import Page, PdfDocument, Rule, Word
 from ingest.parsers.pdf.table import find_header, read_table, summary_label
 
 CHAR = 5.0  # width of one character of the made-up font
@@ -257,3 +257,54 @@ def test_values_offset_from_centred_headers_fall_in_the_nearest_zone() -> None:
         "description": ["HTL-20001"],
         "quantity": ["40"],
     }
+
+
+def _grid(s: Sheet, xs: list[float], top: float, bottom: float, ys: list[float]) -> None:
+    """Ruled cells: vertical rules at ``xs`` from ``top`` to ``bottom``, horizontal rules at ``ys``."""
+    page = s.pages[-1]
+    page.rules += [Rule(x, top, x + 0.5, bottom) for x in xs]
+    page.rules += [Rule(xs[0], y, xs[-1], y + 0.5) for y in ys]
+
+
+@pytest.mark.parametrize("ruled", [False, True])
+def test_line_header_beside_item_number_header_holds_the_part_numbers(ruled: bool) -> None:
+    # "Line" and "Item Number" both name a line-number column: the one holding codes is the part.
+    s = Sheet()
+    s.row(100, [(40, "Line", False), (70, "Item Number", False), (160, "Description", False),
+                (420, "Qty", True), (500, "Price", True)])  # fmt: skip
+    parts = ["FAS-10086-ZP", "FAS-10004-SS", "ELE-50035"]
+    for k, part in enumerate(parts, start=1):
+        s.row(100 + 18 * k, [(45, str(k), False), (70, part, False), (160, f"Widget {k}", False),
+                             (420, "6", True), (500, "4.06", True)])  # fmt: skip
+    if ruled:
+        _grid(s, [35, 65, 155, 380, 430, 510], 96, 100 + 18 * 4 - 4, [96 + 18 * k for k in range(5)])
+    rows = s.table()
+    assert [r.get("vendor_part_number") for r in rows] == parts
+    assert [r["line_number"] for r in rows] == ["1", "2", "3"]
+    assert all("" not in r for r in rows)
+
+
+def test_each_and_net_headers_are_price_and_amount() -> None:
+    s = Sheet()
+    s.row(100, [(40, "Qty", False), (80, "Description", False), (470, "Each", True), (540, "Net", True)])
+    s.row(
+        116,
+        [(40, "12", False), (80, "Toggle Switch White", False), (470, "1.99", True), (540, "23.88", True)],
+    )
+    assert s.table() == [
+        {"quantity": "12", "description": "Toggle Switch White", "unit_price": "1.99", "amount": "23.88"}
+    ]
+
+
+def test_numbers_a_narrow_gap_after_a_long_description_go_under_their_headers() -> None:
+    # No gap wide enough to split the row: the description runs past the middle between its header
+    # and the price header, and the price and amount (right-aligned, wider than their headers)
+    # follow it and each other one space apart.
+    s = Sheet()
+    s.row(100, [(40, "Ln", False), (80, "Description", False), (405, "Price", True), (455, "Amount", True)])
+    desc = 'Hex Cap Screw 5/16"-18 x 1" Grade 5 18-8 Stainless Steel Zinc'
+    s.row(116, [(40, "1", False), (80, desc, False), (405, "1,218.29", True), (455, "14,619.48", True)])
+    s.row(132, [(40, "2", False), (80, "Toggle Switch", False), (405, "1.99", True), (455, "29.85", True)])
+    rows = s.table()
+    assert [r["description"] for r in rows] == [desc, "Toggle Switch"]
+    assert [(r["unit_price"], r["amount"]) for r in rows] == [("1,218.29", "14,619.48"), ("1.99", "29.85")]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ingest.parsers.pdf.geometry import height, phrases
+from ingest.parsers.pdf.geometry import height, is_number, phrases
 from ingest.parsers.pdf.model import Word
 
 # Part-number columns named by whose numbers they hold ("our part" is decided in find_header: the
@@ -23,6 +23,7 @@ _PART_WORDS = frozenset({"part", "item", "article", "artikel", "material", "sku"
 _OCR_GLYPHS = "|[]{}\u201c\u201d\u2018\u2019_\u00a6!"
 _GROUP_HEAD = re.compile(r"^[(\-+]?(?:[$€£¥]|US\$)?\d{1,3}(?:[\u202f\u00a0]\d{3})*$")
 _GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d+)?(?:[$€£¥])?\)?-?$")
+_NUMERIC_FIELDS = frozenset({"quantity", "unit_price", "amount", "tax", "discount"})
 _LINE_NO = re.compile(r"^\d{1,4}\.?$")
 _PART_LIKE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9./_-]*$")
 
@@ -100,10 +101,52 @@ def assign(words: Sequence[Word], columns: Sequence[Column]) -> dict[str, list[W
             name = columns[_best(phrase.x0, phrase.x1, spans)].field
             cells.setdefault(name, []).extend(phrase.words)
             continue
-        for word in phrase.words:
-            name = columns[_best(word.x0, word.x1, spans)].field
+        lead: list[tuple[str, Word]] = []
+        trail: list[tuple[str, Word]] = []
+        rest = list(phrase.words)
+        if not ruled:
+            lead, rest, trail = _peel_numbers(rest, columns)
+        placed = [(columns[_best(w.x0, w.x1, spans)].field, w) for w in rest]
+        if not ruled and rest:
+            hits = [i for i, c in enumerate(columns) if overlap(rest[0].x0, rest[-1].x1, c.x0, c.x1) > 0]
+            if len(hits) <= 1:
+                name = columns[_best(rest[0].x0, rest[-1].x1, spans)].field
+                placed = [(name, w) for w in rest]
+        for name, word in (*lead, *placed, *trail):
             cells.setdefault(name, []).append(word)
     return cells
+
+
+def _aligned(word: Word, columns: Sequence[Column]) -> int | None:
+    """The numeric column a number sits under: it ends near the header's right edge (numbers are
+    right-aligned) or lies within the header's span."""
+    if not is_number(word.text):
+        return None
+    tol = max(0.5 * height([word]), 3.0)
+    found = [
+        i
+        for i, c in enumerate(columns)
+        if c.field.lstrip("~") in _NUMERIC_FIELDS
+        and (abs(word.x1 - c.x1) <= tol or (c.x0 - tol <= word.x0 and word.x1 <= c.x1 + tol))
+    ]
+    if not found:
+        return None
+    return min(found, key=lambda i: abs(word.x1 - columns[i].x1))
+
+
+def _peel_numbers(
+    words: list[Word], columns: Sequence[Column]
+) -> tuple[list[tuple[str, Word]], list[Word], list[tuple[str, Word]]]:
+    """Numbers at either end of a phrase that sit under numeric headers, by column (a price printed
+    a narrow gap after a long description), and the words between them."""
+    lead: list[tuple[str, Word]] = []
+    trail: list[tuple[str, Word]] = []
+    rest = list(words)
+    while rest and (i := _aligned(rest[-1], columns)) is not None:
+        trail.insert(0, (columns[i].field, rest.pop()))
+    while rest and (i := _aligned(rest[0], columns)) is not None:
+        lead.append((columns[i].field, rest.pop(0)))
+    return lead, rest, trail
 
 
 def join_groups(words: Sequence[Word]) -> list[Word]:
@@ -203,8 +246,17 @@ def settle(cells_list: Sequence[dict[str, list[Word]]]) -> None:
     names = {n for c in cells_list for n in c}
     for name in [n for n in names if n.startswith("~")]:
         base = name[1:]
-        if base in part_fields and base not in {n for c in cells_list for n in c} and parts(name):
+        present = {n for c in cells_list for n in c}
+        if base in part_fields and base not in present and parts(name):
             rename(name, base)
+        elif (
+            base == "line_number"
+            and line_numbers(base)
+            and parts(name)
+            and (free := [p for p in part_fields if p not in present])
+        ):
+            # "Line" beside "Item Number": the second line-number header holds the part numbers.
+            rename(name, free[0])
         else:
             rename(name, "")
 

@@ -1,10 +1,12 @@
 """Read a PDF's text layer into the page model (:mod:`ingest.parsers.pdf.model`).
 
-pypdfium2 opens the document first: it is fast, tells corrupt and password-protected files apart,
-lists the embedded files (Order-X / ZUGFeRD XML) and, in well under a millisecond per page, says
-which pages have no text layer at all. pdfplumber then reads words and drawn rules only from the
-pages that have text; the others are left empty for OCR. Every library exception is translated
-here into :class:`~ingest.errors.DocumentError` ``pdf_unreadable`` (or ``too_large``).
+pypdfium2 opens the document: it is fast, tells corrupt and password-protected files apart, lists
+the embedded files (Order-X / ZUGFeRD XML), says which pages have no text layer at all (those are
+left empty for OCR) and reads the words and drawn rules of the others in a few milliseconds a page
+(:mod:`ingest.parsers.pdf.pdfium_words`, grouped as pdfplumber's ``extract_words`` does). Only a
+page pdfium cannot read that way (rotated text, rotated page) is read by pdfplumber, which is 5-20
+times slower. Every library exception is translated here into
+:class:`~ingest.errors.DocumentError` ``pdf_unreadable`` (or ``too_large``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 
 from ingest.errors import DocumentError
+from ingest.parsers.pdf import pdfium_words
 from ingest.parsers.pdf.model import Page, PdfDocument, Rule, Word
 
 DEFAULT_MAX_PAGES = 200
@@ -54,27 +57,52 @@ def _attachments(pdf: pypdfium2.PdfDocument) -> dict[str, bytes]:
     return found
 
 
-def _has_text(pdf: pypdfium2.PdfDocument, index: int) -> bool:
+def _page_error(index: int, exc: Exception) -> DocumentError:
+    return DocumentError(
+        "pdf_unreadable", f"page {index + 1} cannot be read ({exc})", location=f"page {index + 1}"
+    )
+
+
+def _read_pdfium_page(pdf: pypdfium2.PdfDocument, index: int) -> Page | None:
+    """One page read by pdfium: words and rules if it has text, only its size if not; ``None``
+    when pdfplumber has to read it (rotated text or page, page size inherited with a crop box)."""
+    number = index + 1
     try:
         page = pdf[index]
-        textpage = page.get_textpage()
         try:
-            return bool(textpage.get_text_range().strip())
+            size = pdfium_words.page_size(page)
+            if size is None:
+                return None
+            width, height = size
+            textpage = page.get_textpage()
+            try:
+                has_text = bool(textpage.get_text_range().strip())
+            finally:
+                textpage.close()
+            if not has_text:
+                return Page(number, width, height, [], [])
+            text = pdfium_words.read_page(page, number, x_tolerance=_X_TOLERANCE, y_tolerance=_Y_TOLERANCE)
+            if text is None:
+                return None
+            return Page(number, width, height, text.words, _rules_of(text.edges))
         finally:
-            textpage.close()
             page.close()
     except pypdfium2.PdfiumError as exc:
-        raise DocumentError(
-            "pdf_unreadable", f"page {index + 1} cannot be read ({exc})", location=f"page {index + 1}"
-        ) from exc
+        raise _page_error(index, exc) from exc
 
 
 def _rules(page: Any) -> list[Rule]:
+    """pdfplumber's edges as rules."""
+    return _rules_of(
+        [(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"])) for e in page.edges]
+    )
+
+
+def _rules_of(edges: list[tuple[float, float, float, float]]) -> list[Rule]:
     """Horizontal and vertical strokes (lines and rectangle edges) as rules."""
     rules: list[Rule] = []
     seen: set[tuple[int, int, int, int]] = set()
-    for edge in page.edges:
-        x0, top, x1, bottom = (float(edge[k]) for k in ("x0", "top", "x1", "bottom"))
+    for x0, top, x1, bottom in edges:
         horizontal = bottom - top < 1.5 and x1 - x0 >= _MIN_RULE
         vertical = x1 - x0 < 1.5 and bottom - top >= _MIN_RULE
         if not (horizontal or vertical):
@@ -113,22 +141,31 @@ def read_pdf(content: bytes, *, max_pages: int = DEFAULT_MAX_PAGES) -> PdfDocume
             raise DocumentError("pdf_unreadable", "the PDF has no pages")
         encrypted = pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1
         attachments = _attachments(pdf)
-        with_text = [_has_text(pdf, i) for i in range(count)]
+        read: list[Page | None] = [_read_pdfium_page(pdf, i) for i in range(count)]
     finally:
         pdf.close()
-    pages = _read_pages(content, with_text)
+    missing = {i for i, page in enumerate(read) if page is None}
+    if missing:
+        plumbed = _read_pages(content, missing)
+        read = [plumbed.get(i) if page is None else page for i, page in enumerate(read)]
+    pages = [page for page in read if page is not None]
     return PdfDocument(pages=pages, attachments=attachments, encrypted=encrypted)
 
 
-def _read_pages(content: bytes, with_text: list[bool]) -> list[Page]:
-    pages: list[Page] = []
+def _read_pages(content: bytes, indexes: set[int]) -> dict[int, Page]:
+    """The pages pdfium could not read as pdfplumber would (by 0-based index), read by pdfplumber."""
+    pages: dict[int, Page] = {}
     number = 0
     try:
         with pdfplumber.open(io.BytesIO(content)) as plumber:
-            for number, (page, has_text) in enumerate(zip(plumber.pages, with_text, strict=False), 1):
-                words = _words(page, number) if has_text else []
-                rules = _rules(page) if has_text else []
-                pages.append(Page(number, float(page.width), float(page.height), words, rules))
+            for index in sorted(indexes):
+                if index >= len(plumber.pages):
+                    break
+                number = index + 1
+                page = plumber.pages[index]
+                words = _words(page, number)
+                rules = _rules(page) if words or page.chars else []
+                pages[index] = Page(number, float(page.width), float(page.height), words, rules)
     except DocumentError:  # pragma: no cover - nothing below raises it
         raise
     except Exception as exc:  # pdfminer raises many unrelated classes for broken files

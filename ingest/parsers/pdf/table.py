@@ -28,6 +28,7 @@ _EXTRA_HEADERS: dict[str, str] = {
     "extension": "amount", "extended": "amount", "codigo": "vendor_part_number",
     "code": "vendor_part_number", "cod": "vendor_part_number", "catalog": "vendor_part_number",
     "catalog no": "vendor_part_number", "cantidad": "quantity", "importe": "amount",
+    "each": "unit_price", "net": "amount",
 }  # fmt: skip
 _MONEY_FIELDS = ("quantity", "unit_price", "amount")
 _CONTINUED = re.compile(
