@@ -42,6 +42,7 @@ from secrets import token_urlsafe
 from types import TracebackType
 from typing import Any, Self
 
+from apt_packages import apt_get
 from imapclient import IMAPClient
 
 DOVECOT = Path("/usr/sbin/dovecot")
@@ -49,7 +50,6 @@ DOVEADM = Path("/usr/bin/doveadm")
 OPENSSL = "openssl"
 APT_PACKAGE = "dovecot-imapd"
 APT_INSTALL = ("install", "-y", "-q", "--no-install-recommends", APT_PACKAGE)
-APT_TIMEOUT_SECONDS = 900
 
 HOST = "127.0.0.1"
 MAIL_UID = 65534
@@ -107,19 +107,6 @@ def stop_system_dovecot_started_since(before: Mapping[int, str]) -> list[int]:
     return stopped
 
 
-def _apt(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    return subprocess.run(
-        ["apt-get", *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=APT_TIMEOUT_SECONDS,
-        check=False,
-    )
-
-
 def ensure_dovecot_installed() -> None:
     """Install ``dovecot-imapd`` when missing; DovecotUnavailable when that is impossible."""
     if DOVECOT.exists() and DOVEADM.exists() and shutil.which(OPENSSL):
@@ -131,10 +118,10 @@ def ensure_dovecot_installed() -> None:
         )
     before = dovecot_masters()
     try:
-        result = _apt(*APT_INSTALL)
+        result = apt_get(*APT_INSTALL)
         if result.returncode != 0:
-            _apt("update", "-q")
-            result = _apt(*APT_INSTALL)
+            apt_get("update", "-q")
+            result = apt_get(*APT_INSTALL)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise DovecotUnavailable(f"installing {APT_PACKAGE} failed: {exc}") from exc
     finally:

@@ -28,6 +28,7 @@ from typing import Any, NoReturn
 
 import paramiko
 import pytest
+from apt_packages import apt_get
 
 from ingest.errors import ConfigError, TransientError
 from ingest.sources.sftp import RemoteFile, SftpSource, sha256_fingerprint
@@ -36,7 +37,6 @@ SSHD = Path("/usr/sbin/sshd")
 PRIVSEP_DIR = Path("/run/sshd")
 HOST = "127.0.0.1"
 START_SECONDS = 15
-APT_TIMEOUT_SECONDS = 900
 PASSPHRASE = "correct horse battery staple"
 
 BINARY = b"ISA*00*\x00\x15\x00" + bytes(range(256)) + b"\r\n\x15\x00~\xff\x00"
@@ -78,19 +78,6 @@ def _stop_sshd_started_since(before: dict[int, str]) -> None:
             time.sleep(0.1)
 
 
-def _apt(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    return subprocess.run(
-        ["apt-get", *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=APT_TIMEOUT_SECONDS,
-        check=False,
-    )
-
-
 def _ensure_sshd_installed() -> None:
     if SSHD.exists():
         return
@@ -102,10 +89,10 @@ def _ensure_sshd_installed() -> None:
     before = _sshd_processes()
     install = ("install", "-y", "-q", "--no-install-recommends", "openssh-server")
     try:
-        result = _apt(*install)
+        result = apt_get(*install)
         if result.returncode != 0:
-            _apt("update", "-q")
-            result = _apt(*install)
+            apt_get("update", "-q")
+            result = apt_get(*install)
     except (OSError, subprocess.TimeoutExpired) as exc:
         _unavailable(f"installing openssh-server failed: {exc}")
     finally:

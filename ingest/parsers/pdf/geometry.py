@@ -36,30 +36,8 @@ _LANGUAGE_WORDS = frozenset(
 
 
 @dataclass(frozen=True)
-class Phrase:
+class Phrase(Line):
     """Words of one line with no wide gap between them."""
-
-    words: tuple[Word, ...]
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-    @property
-    def x0(self) -> float:
-        return self.words[0].x0
-
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
 
 
 def height(words: Iterable[Word]) -> float:
