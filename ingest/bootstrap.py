@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.config import Settings
 from ingest.db import Database
-from ingest.matching.decision import DecisionRules
+from ingest.domain.rules import RuleSet, Thresholds
 from ingest.parsers.registry import default_registry
 from ingest.services.deps import Pipeline, Runner
 from ingest.services.templates import load_templates
@@ -17,7 +17,7 @@ def build_pipeline(settings: Settings) -> Pipeline:
         settings=settings,
         db=Database(settings.database_url),
         registry=default_registry(max_bytes=settings.max_document_bytes, templates=templates),
-        rules=DecisionRules(customer_threshold=threshold, line_threshold=threshold),
+        default_rules=RuleSet(thresholds=Thresholds(customer=threshold, line=threshold)),
     )
 
 

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     auto_commit_threshold: float = Field(default=0.95, ge=0.0, le=1.0)
     job_timeout_seconds: int = Field(default=300, gt=0)
+    sweep_grace_seconds: float = Field(default=300.0, ge=0)  # received this long ago and not done: resubmit
+    poll_lock_seconds: float = Field(default=900.0, gt=0)  # a source poll holds its lock at most this long
     log_format: str = Field(default="console", pattern="^(console|json)$")
     log_level: str | None = None  # default: WARNING for commands, INFO for run/worker/serve
 

@@ -8,6 +8,8 @@
     ├── MasterDataError              a master-data file is rejected (file, row, column)
     ├── ConfigError                  settings or a source definition are wrong
     ├── NotFoundError                an id or name that does not exist
+    ├── ConflictError                the record changed meanwhile or is in another state (kind)
+    ├── CorrectionError              a clerk's correction is not valid (names the line)
     ├── SchemaError                  the database schema is missing or out of date
     └── TransientError               database, Redis or network trouble: retry later
 
@@ -101,6 +103,32 @@ class ConfigError(IngestError):
 
 class NotFoundError(IngestError):
     """Something asked for by id or name does not exist."""
+
+
+CONFLICT_KINDS = frozenset({"stale_version", "wrong_status", "rules_version_taken"})
+
+
+class ConflictError(IngestError):
+    """The action met a record that changed meanwhile or is in a state that does not allow it.
+
+    ``kind``: ``stale_version`` (someone else changed the order since it was read: reload it),
+    ``wrong_status`` (the order is not waiting for review), ``rules_version_taken`` (another rule
+    change was saved at the same moment: save again)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        if kind not in CONFLICT_KINDS:
+            raise ValueError(f"unknown conflict kind {kind!r}")
+        super().__init__(message)
+        self.kind = kind
+
+
+class CorrectionError(IngestError):
+    """A clerk's correction cannot be applied: an unknown customer or SKU, a bad quantity, unit or
+    price. ``line`` is the 1-based line position when the problem is on a line."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class SchemaError(IngestError):

@@ -23,6 +23,7 @@ SECURITY_HEADERS = {
 def create_app(settings: Settings, db: Database | None = None) -> Flask:
     """The review UI for ``settings``; ``db`` defaults to ``Database(settings.database_url)``."""
     from review_ui import errors, views
+    from review_ui import metrics as operations
 
     app = Flask(__name__)
     app.config.update(
@@ -36,6 +37,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
     app.extensions["review_ui.settings"] = settings
 
     app.register_blueprint(views.blueprint)
+    app.register_blueprint(operations.blueprint)
     errors.register(app)
     views.register_filters(app)
 

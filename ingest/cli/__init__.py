@@ -8,8 +8,13 @@ import click
 from ingest.cli.admin import db_group, masterdata_group, partner_group, source_group
 from ingest.cli.common import IngestGroup
 from ingest.cli.documents import documents_cmd, parse_cmd, process_cmd, retry_cmd, status_cmd
+from ingest.cli.failed import failed_group
+from ingest.cli.ops import metrics_cmd, source_interval_cmd, sweep_cmd, worker_health_cmd
+from ingest.cli.review import learned_group, review_group
+from ingest.cli.rules import rules_group
 from ingest.cli.service import demo_cmd, export_cmd, run_cmd, serve_cmd, worker_cmd
 from ingest.cli.templates import template_group
+from ingest.cli.users import user_group
 
 
 @click.group(
@@ -39,8 +44,14 @@ for command in (
     export_cmd,
     demo_cmd,
     template_group,
+    rules_group,
+    review_group,
+    learned_group,
 ):
     cli.add_command(command)
+for command in (sweep_cmd, failed_group, metrics_cmd, worker_health_cmd, user_group):
+    cli.add_command(command)
+source_group.add_command(source_interval_cmd)
 
 
 def main() -> None:

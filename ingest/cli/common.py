@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,6 +74,20 @@ class IngestGroup(click.Group):
         except KeyboardInterrupt:
             err.print("interrupted")
             ctx.exit(130)
+
+
+def default_actor() -> str:
+    return os.environ.get("USER") or "cli"
+
+
+actor_option = click.option(
+    "--as",
+    "actor",
+    default=default_actor,
+    show_default="$USER, else cli",
+    metavar="USER",
+    help="Who is acting, as the audit log records it.",
+)
 
 
 def emit_json(obj: Any) -> None:

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from ingest.cli.common import AppContext, err, out, pass_app, progress_bar
 from ingest.cli.documents import _print_records, expand_paths
+from ingest.cli.ops import source_locks
 from ingest.domain.document import DocumentState, Receipt
 from ingest.errors import ConfigError, IngestError
 from ingest.logs import get_logger
@@ -22,8 +23,9 @@ from ingest.services.export import committed_orders, write_export
 from ingest.services.intake import channel_for, receive
 from ingest.services.mail import MailWatcher
 from ingest.services.masterdata import load_directory
-from ingest.services.sources import list_sources, poll_all, settle_all
+from ingest.services.sources import PollSchedule, list_sources, poll_all, settle_all
 from ingest.services.status import counts, document_records
+from ingest.services.sweeper import sweep
 
 log = get_logger(__name__)
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -31,7 +33,13 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 @click.command("run")
 @click.option("--once", is_flag=True, help="One poll of every source; wait until it is processed; exit.")
-@click.option("--interval", default=30.0, show_default=True, help="Seconds between polls.")
+@click.option(
+    "--interval",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds between polls of a source (`ingest source interval` sets one source's own).",
+)
 @click.option(
     "--timeout", default=600.0, show_default=True, help="With --once: seconds to wait for the work."
 )
@@ -39,11 +47,15 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> None:
     """The service: poll every source and process what arrives (queued when Redis is configured).
 
-    Documents left received by an earlier crash are picked up again."""
+    Documents left received by an earlier crash are picked up again at every poll. A source is
+    polled by one process at a time, however many run."""
     app.default_log_level = "INFO"
     pipeline = app.pipeline()
     runner = app.runner()
+    locks = source_locks(pipeline)
+    schedule = None if once else PollSchedule(interval)
     watcher = None
+    mailboxes: dict[str, dict[str, Any]] = {}
     if not once:
         mailboxes = {
             s["name"]: _source_config(pipeline, s["name"])
@@ -54,12 +66,11 @@ def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> Non
             watcher = MailWatcher(mailboxes)
             watcher.start()
     while True:
-        polled = poll_all(pipeline.db)
-        with pipeline.db.unit_of_work() as uow:
-            waiting = uow.documents.ids_in_state(DocumentState.RECEIVED)
+        polled = poll_all(pipeline.db, locks, schedule)
+        # everything still received is (re)submitted: new documents, and those an earlier crash left
+        waiting = sweep(pipeline.db, runner, older_than=0).resubmitted
         new = [i for ids in polled.values() for i in ids]
         log.info("poll done", new_documents=len(new), waiting=len(waiting), runner=runner.name)
-        runner.submit(waiting)
         deliver_pending(pipeline.db)
         if once:
             runner.wait(waiting, timeout)
@@ -74,10 +85,13 @@ def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> Non
                 raise SystemExit(1)
             return
         settle_all(pipeline.db)
+        assert schedule is not None
+        pause = max(0.1, min(interval, schedule.seconds_until_due(list_sources(pipeline.db))))
         if watcher is not None:
-            watcher.wait(interval)  # new mail wakes the poll early
+            if watcher.wait(pause):  # new mail wakes the poll early
+                schedule.wake(mailboxes)
         else:
-            time.sleep(interval)
+            time.sleep(pause)
 
 
 def _source_config(pipeline: Pipeline, name: str) -> dict[str, Any]:

@@ -11,11 +11,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingest.db.documents import DocumentRepository
 from ingest.db.edi import EdiRepository
 from ingest.db.engine import make_engine, make_session_factory
+from ingest.db.learned import LearnedRepository
 from ingest.db.mail import MailRepository
 from ingest.db.masterdata import MasterDataStore, SqlMasterDataView
 from ingest.db.migrate import check_schema, upgrade
 from ingest.db.orders import OrderRepository
+from ingest.db.replay import ReplayRepository
+from ingest.db.review import ReviewRepository
+from ingest.db.rules import RuleStore
 from ingest.db.sources import SourceRepository
+from ingest.db.users import UserRepository
 from ingest.errors import TransientError
 
 
@@ -36,6 +41,11 @@ class UnitOfWork:
         self.sources = SourceRepository(self.session, self.actor)
         self.edi = EdiRepository(self.session, self.actor)
         self.mail = MailRepository(self.session, self.actor)
+        self.rules = RuleStore(self.session, self.actor)
+        self.learned = LearnedRepository(self.session, self.actor)
+        self.review = ReviewRepository(self.session, self.actor)
+        self.replay = ReplayRepository(self.session)
+        self.users = UserRepository(self.session, self.actor)
         return self
 
     def commit(self) -> None:

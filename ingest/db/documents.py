@@ -6,6 +6,7 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -236,3 +237,49 @@ class DocumentRepository:
     def count_by_state(self) -> dict[str, int]:
         stmt = select(DocumentRow.state, func.count()).group_by(DocumentRow.state)
         return {state: count for state, count in self.session.execute(stmt)}
+
+    def received_before(self, cutoff: datetime, limit: int = 10_000) -> list[str]:
+        """Documents still ``received`` whose last change is older than ``cutoff``, oldest first:
+        the work a killed worker or an emptied queue left behind."""
+        stmt = (
+            select(DocumentRow.id)
+            .where(DocumentRow.state == DocumentState.RECEIVED.value, DocumentRow.updated_at < cutoff)
+            .order_by(DocumentRow.updated_at, DocumentRow.id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(stmt))
+
+    def failures(self, limit: int = 1000) -> list[dict[str, Any]]:
+        """Documents in state ``failed``, oldest failure first, with the reason, the number of
+        attempts and when they were received and last changed."""
+        stmt = (
+            select(DocumentRow)
+            .where(DocumentRow.state == DocumentState.FAILED.value)
+            .order_by(DocumentRow.updated_at, DocumentRow.id)
+            .limit(limit)
+        )
+        return [
+            {
+                "document_id": row.id,
+                "file": row.filename,
+                "source": row.source,
+                "source_ref": row.source_ref,
+                "error": (
+                    {"kind": row.error_kind, "message": row.error_message, "location": row.error_location}
+                    if row.error_kind
+                    else None
+                ),
+                "attempts": row.attempts,
+                "received_at": row.received_at,
+                "failed_at": row.updated_at,
+            }
+            for row in self.session.scalars(stmt)
+        ]
+
+    def oldest_received_at(self) -> datetime | None:
+        """When the longest-waiting ``received`` document last changed (None when none waits)."""
+        stmt = select(func.min(DocumentRow.updated_at)).where(
+            DocumentRow.state == DocumentState.RECEIVED.value
+        )
+        value: datetime | None = self.session.scalar(stmt)
+        return value

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -12,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ingest.db.audit import record
+from ingest.db.learned import find_learned
 from ingest.db.tables import (
     CustomerDomainRow,
     CustomerItemRow,
@@ -21,11 +24,57 @@ from ingest.db.tables import (
     TradingPartnerRow,
 )
 from ingest.domain.identifiers import normalize_gtin
-from ingest.domain.masterdata import Customer, CustomerItem, Product, VendorProfile
+from ingest.domain.masterdata import Customer, CustomerItem, LearnedItem, Product, VendorProfile
+from ingest.matching.catalog import DescriptionIndex
+from ingest.matching.customer_index import CustomerIndex
+from ingest.matching.descriptions import Synonyms
 from ingest.matching.names import name_key
 
 BATCH = 2000
 VENDOR_KEY = "vendor"
+PRODUCTS_VERSION_KEY = "products_version"
+CUSTOMERS_VERSION_KEY = "customers_version"
+
+T = TypeVar("T")
+
+
+class IndexCache:
+    """Indexes built from the master data, kept per process and rebuilt when a load changes the
+    data (each load bumps a version number in the settings table)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[str, str], tuple[Any, object]] = {}
+
+    def get(self, scope: tuple[str, str], version: object, build: Callable[[], T]) -> T:
+        if not version:  # data loaded some other way: nothing to tell versions apart, so no reuse
+            return build()
+        with self._lock:
+            found = self._entries.get(scope)
+            if found is not None and found[0] == version:
+                return found[1]  # type: ignore[return-value]
+        value = build()
+        with self._lock:
+            self._entries[scope] = (version, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+INDEXES = IndexCache()
+
+
+def _bump(session: Session, key: str) -> None:
+    """A new random version: a cache never mistakes a rebuilt database for the one it indexed."""
+    row = session.get(SettingRow, key, with_for_update=True)
+    value = {"version": uuid.uuid4().hex}
+    if row is None:
+        session.add(SettingRow(key=key, value=value, updated_at=datetime.now(UTC)))
+    else:
+        row.value = value
+        row.updated_at = datetime.now(UTC)
 
 
 def _upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
@@ -73,6 +122,7 @@ class MasterDataStore:
             {"domain": d, "customer_id": c.customer_id} for c in customers for d in set(c.email_domains)
         ]
         _upsert(self.session, CustomerDomainRow.__table__, domains, ["domain", "customer_id"])  # type: ignore[arg-type]
+        _bump(self.session, CUSTOMERS_VERSION_KEY)
         record(
             self.session,
             self.actor,
@@ -95,6 +145,7 @@ class MasterDataStore:
             for p in products
         ]
         _upsert(self.session, ProductRow.__table__, rows, ["sku"])  # type: ignore[arg-type]
+        _bump(self.session, PRODUCTS_VERSION_KEY)
         record(
             self.session,
             self.actor,
@@ -196,6 +247,34 @@ class SqlMasterDataView:
     def customer(self, customer_id: str) -> Customer | None:
         row = self.session.get(CustomerRow, customer_id.strip())
         return _customer(row) if row else None
+
+    def product(self, sku: str) -> Product | None:
+        row = self.session.get(ProductRow, sku)
+        return _product(row) if row else None
+
+    def _version(self, key: str) -> str:
+        row = self.session.get(SettingRow, key)
+        return str(row.value.get("version", "")) if row else ""
+
+    def _scope(self, kind: str) -> tuple[str, str]:
+        return (str(self.session.get_bind().engine.url), kind)
+
+    def description_index(self, synonyms: Synonyms) -> DescriptionIndex:
+        def build() -> DescriptionIndex:
+            rows = self.session.execute(select(ProductRow.sku, ProductRow.description))
+            return DescriptionIndex(((sku, text) for sku, text in rows), synonyms)
+
+        version = (self._version(PRODUCTS_VERSION_KEY), synonyms.fingerprint)
+        return INDEXES.get(self._scope("products"), version, build)
+
+    def customer_index(self) -> CustomerIndex:
+        def build() -> CustomerIndex:
+            return CustomerIndex(_customer(r) for r in self.session.scalars(select(CustomerRow)))
+
+        return INDEXES.get(self._scope("customers"), self._version(CUSTOMERS_VERSION_KEY), build)
+
+    def learned(self, customer_id: str, kind: str, key: str) -> LearnedItem | None:
+        return find_learned(self.session, customer_id, kind, key)
 
     def customers_by_edi_id(self, edi_id: str) -> list[Customer]:
         stmt = select(CustomerRow).where(func.upper(CustomerRow.edi_id) == edi_id.strip().upper())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,6 +16,9 @@ from ingest.db.tables import DocumentRow, OrderLineRow, OrderRow
 from ingest.domain.document import OrderStatus
 from ingest.domain.matching import Decision, OrderMatch
 from ingest.domain.order import Order
+
+_LIVE = [OrderStatus.COMMITTED.value, OrderStatus.REVIEW.value, OrderStatus.HELD.value]
+"""Orders that count when a PO arrives again: committed, or waiting for a clerk."""
 
 
 class OrderRepository:
@@ -45,6 +49,7 @@ class OrderRepository:
             order_index=order_index,
             status=status.value,
             customer_id=match.customer.customer_id,
+            matched_customer_id=match.customer.customer_id,
             customer_confidence=match.customer.confidence,
             customer_reason=match.customer.reason,
             po_number=order.po_number,
@@ -74,6 +79,7 @@ class OrderRepository:
                     uom=line.uom,
                     unit_price=line.unit_price,
                     sku=lm.sku,
+                    matched_sku=lm.sku,
                     buyer_part_number=line.buyer_part_number,
                     vendor_part_number=line.vendor_part_number,
                     upc=line.upc,
@@ -81,6 +87,7 @@ class OrderRepository:
                     match_confidence=lm.confidence,
                     match_reason=lm.reason,
                     decision=verdict,
+                    corrected=False,
                 )
             )
         self.session.flush()
@@ -151,7 +158,7 @@ class OrderRepository:
                 OrderRow.po_number == po_number,
                 OrderRow.document_id != exclude_document,
                 OrderRow.purpose == "original",
-                OrderRow.status.in_([OrderStatus.COMMITTED.value, OrderStatus.REVIEW.value]),
+                OrderRow.status.in_(_LIVE),
             )
             .order_by(OrderRow.created_at.desc())
             .limit(1)
@@ -162,14 +169,14 @@ class OrderRepository:
         return row.id, row.status, Order.model_validate(row.order_json)
 
     def committed_po(self, customer_id: str, po_number: str, *, exclude_document: str) -> str | None:
-        """The id of an order with this customer and PO number already committed or in review."""
+        """The id of an order with this customer and PO number already committed or waiting."""
         stmt = (
             select(OrderRow.id)
             .where(
                 OrderRow.customer_id == customer_id,
                 OrderRow.po_number == po_number,
                 OrderRow.document_id != exclude_document,
-                OrderRow.status.in_([OrderStatus.COMMITTED.value, OrderStatus.REVIEW.value]),
+                OrderRow.status.in_(_LIVE),
                 OrderRow.purpose == "original",
             )
             .limit(1)
@@ -230,6 +237,10 @@ def order_view(row: OrderRow, lines: Sequence[OrderLineRow], source_ref: str | N
     merged = []
     for index, line in enumerate(lines):
         base = dict(json_lines[index]) if index < len(json_lines) else {}
+        if line.corrected:  # a clerk's values replace what was read
+            base.update(
+                quantity=_decimal_text(line.quantity), uom=line.uom, unit_price=_decimal_text(line.unit_price)
+            )
         base.update(
             sku=line.sku,
             match_confidence=line.match_confidence,
@@ -239,3 +250,7 @@ def order_view(row: OrderRow, lines: Sequence[OrderLineRow], source_ref: str | N
         merged.append(base)
     view["lines"] = merged
     return view
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")

@@ -45,3 +45,13 @@ class SourceRepository:
         if row is None:
             raise NotFoundError(f"no source named {name!r} (see `ingest source list`)")
         return row.kind, dict(row.config)
+
+    def update_config(self, name: str, config: dict[str, Any]) -> None:
+        """Replace the settings of a source (its kind stays), with an audit record."""
+        row = self.session.get(SourceRow, name)
+        if row is None:
+            raise NotFoundError(f"no source named {name!r} (see `ingest source list`)")
+        before = dict(row.config)
+        row.config = dict(config)
+        self.session.flush()
+        record(self.session, self.actor, "source.changed", "source", name, before, dict(config))

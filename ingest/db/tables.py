@@ -150,9 +150,17 @@ class OrderRow(Base):
     original_order_id: Mapped[str | None] = mapped_column(String(36), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     committed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    # What the matcher said; ``customer_id`` holds the final (clerk-approved) customer.
+    matched_customer_id: Mapped[str | None] = mapped_column(String(64))
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    review_note: Mapped[str | None] = mapped_column(Text)
 
 
 class OrderLineRow(Base):
+    """One line: ``quantity``, ``uom``, ``unit_price`` and ``sku`` hold the final values (a clerk's
+    corrections included); ``matched_sku`` is what the matcher said, the order JSON what was read."""
+
     __tablename__ = "order_lines"
     __table_args__ = (UniqueConstraint("order_id", "line_index"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -170,6 +178,8 @@ class OrderLineRow(Base):
     match_confidence: Mapped[float] = mapped_column(Float)
     match_reason: Mapped[str] = mapped_column(Text)
     decision: Mapped[str] = mapped_column(String(8))
+    matched_sku: Mapped[str | None] = mapped_column(String(64))
+    corrected: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class CustomerRow(Base):
@@ -349,3 +359,46 @@ class MailboxRuleRow(Base):
     field: Mapped[str] = mapped_column(String(16))
     pattern: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class RuleSetRow(Base):
+    """One saved version of the matching and decision rules; the highest version is in force."""
+
+    __tablename__ = "rule_sets"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    rules: Mapped[dict[str, Any]] = mapped_column(Json)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class LearnedItemRow(Base):
+    """A cross-reference learned from a clerk's approval: a customer's part number or description
+    (``key`` normalized) means a SKU. Revoked ones are kept for the record."""
+
+    __tablename__ = "learned_items"
+    __table_args__ = (UniqueConstraint("customer_id", "kind", "key"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)
+    sku: Mapped[str] = mapped_column(String(64))
+    learned_by: Mapped[str] = mapped_column(String(100))
+    learned_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    order_id: Mapped[str | None] = mapped_column(String(36))
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class UserRow(Base):
+    """A person who signs in to the review UI: a clerk or an admin, with a salted password hash."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))

@@ -25,9 +25,16 @@ class DocumentState(StrEnum):
 
 
 class OrderStatus(StrEnum):
+    """``review`` and ``held`` orders wait for a clerk; ``held`` ones were put aside on purpose."""
+
     COMMITTED = "committed"
     REVIEW = "review"
     REJECTED = "rejected"
+    HELD = "held"
+
+    @property
+    def waiting(self) -> bool:
+        return self in (OrderStatus.REVIEW, OrderStatus.HELD)
 
 
 class Receipt(BaseModel):

@@ -35,5 +35,9 @@ def normalize_gtin(value: str) -> str | None:
 
 
 def normalize_code(value: str) -> str:
-    """A part number or SKU reduced for comparison: upper case, no spaces, dashes, dots or slashes."""
-    return re.sub(r"[\s\-./_]", "", value).upper()
+    """A part number or SKU reduced for comparison: upper case, no spaces, dashes, dots or slashes,
+    and no leading zeros when it is all digits ('0004512' and '4512' are one part)."""
+    code = re.sub(r"[\s\-./_]", "", value).upper()
+    if code.isdigit():
+        return code.lstrip("0") or "0"
+    return code

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -133,3 +135,24 @@ class VendorProfile(Record):
     country: str | None = None
     phone: str | None = None
     sales_reps: tuple[SalesRep, ...] = ()
+
+
+LearnedKind = Literal["part", "description"]
+
+
+class LearnedItem(Record):
+    """A cross-reference learned from a clerk: this customer's part number or description means
+    this SKU. ``key`` is the normalized form the matcher looks up (``normalize_code`` for a part
+    number, ``description_key`` for a description); ``text`` is what the document said."""
+
+    id: int | None = None
+    customer_id: str = Field(min_length=1, max_length=64)
+    kind: LearnedKind
+    key: str = Field(min_length=1, max_length=500)
+    text: str = Field(min_length=1)
+    sku: str = Field(min_length=1, max_length=64)
+    learned_by: str
+    learned_at: datetime
+    order_id: str | None = None
+    revoked_by: str | None = None
+    revoked_at: datetime | None = None

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ingest.domain.order import Confidence
+from ingest.domain.order import Confidence, DecimalStr
 
 
 class Frozen(BaseModel):
@@ -38,15 +38,25 @@ class CustomerMatch(Frozen):
 
 
 class LineMatch(Frozen):
+    """The product of one line. ``quantity``/``uom`` are the ordered amount in the unit we sell
+    (12 EA of a case of 12 is 1 CA); ``problems`` (price off the list, units that do not convert)
+    each send the order to review."""
+
     sku: str | None
     confidence: Confidence
     reason: str
     candidates: tuple[Candidate, ...] = ()
+    quantity: DecimalStr | None = None
+    uom: str | None = None
+    problems: tuple[str, ...] = ()
 
 
 class OrderMatch(Frozen):
+    """``problems``: order-level findings that send it to review (a pattern rule, the currency)."""
+
     customer: CustomerMatch
     lines: tuple[LineMatch, ...]
+    problems: tuple[str, ...] = ()
 
 
 LineDecision = Literal["auto", "review"]

@@ -11,7 +11,10 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from ingest.domain.identifiers import normalize_code, normalize_gtin
-from ingest.domain.masterdata import Customer, CustomerItem, Product, VendorProfile
+from ingest.domain.masterdata import Customer, CustomerItem, LearnedItem, Product, VendorProfile
+from ingest.matching.catalog import DescriptionIndex
+from ingest.matching.customer_index import CustomerIndex
+from ingest.matching.descriptions import Synonyms
 from ingest.matching.names import name_key
 
 
@@ -24,6 +27,8 @@ class MasterDataView(Protocol):
 
     def customers_by_name_key(self, key: str) -> list[Customer]: ...
 
+    def product(self, sku: str) -> Product | None: ...
+
     def products_by_sku_key(self, sku_key: str) -> list[Product]: ...
 
     def products_by_gtin(self, gtin14: str) -> list[Product]: ...
@@ -33,6 +38,14 @@ class MasterDataView(Protocol):
     def customer_for_partner(self, qualifier: str, edi_id: str) -> str | None: ...
 
     def vendor(self) -> VendorProfile | None: ...
+
+    def learned(self, customer_id: str, kind: str, key: str) -> LearnedItem | None: ...
+
+    def description_index(self, synonyms: Synonyms) -> DescriptionIndex:
+        """The catalog's description index under this synonym dictionary (built once, reused)."""
+        ...
+
+    def customer_index(self) -> CustomerIndex: ...
 
 
 class InMemoryMasterData:
@@ -45,6 +58,7 @@ class InMemoryMasterData:
         items: Iterable[CustomerItem] = (),
         vendor: VendorProfile | None = None,
         partners: dict[tuple[str, str], str] | None = None,
+        learned: Iterable[LearnedItem] = (),
     ) -> None:
         self._partners = {(q.strip(), i.strip().upper()): c for (q, i), c in (partners or {}).items()}
         self._customers = {c.customer_id: c for c in customers}
@@ -57,9 +71,15 @@ class InMemoryMasterData:
             for d in c.email_domains:
                 self._by_domain[d].append(c)
             self._by_name[name_key(c.name)].append(c)
+        self._learned: dict[tuple[str, str, str], LearnedItem] = {
+            (i.customer_id, i.kind, i.key): i for i in learned if i.revoked_at is None
+        }
+        self._indexes: dict[str, DescriptionIndex] = {}
+        self._customer_index: CustomerIndex | None = None
+        self._products = {p.sku: p for p in products}
         self._by_sku: dict[str, list[Product]] = defaultdict(list)
         self._by_gtin: dict[str, list[Product]] = defaultdict(list)
-        for p in products:
+        for p in self._products.values():
             self._by_sku[p.sku_key].append(p)
             gtin = normalize_gtin(p.upc) if p.upc else None
             if gtin:
@@ -93,3 +113,24 @@ class InMemoryMasterData:
 
     def vendor(self) -> VendorProfile | None:
         return self._vendor
+
+    def product(self, sku: str) -> Product | None:
+        return self._products.get(sku)
+
+    def learned(self, customer_id: str, kind: str, key: str) -> LearnedItem | None:
+        return self._learned.get((customer_id, kind, key))
+
+    def learn(self, item: LearnedItem) -> None:
+        self._learned[(item.customer_id, item.kind, item.key)] = item
+
+    def description_index(self, synonyms: Synonyms) -> DescriptionIndex:
+        index = self._indexes.get(synonyms.fingerprint)
+        if index is None:
+            index = DescriptionIndex(((p.sku, p.description) for p in self._products.values()), synonyms)
+            self._indexes = {synonyms.fingerprint: index}
+        return index
+
+    def customer_index(self) -> CustomerIndex:
+        if self._customer_index is None:
+            self._customer_index = CustomerIndex(self._customers.values())
+        return self._customer_index

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from redis import Redis
 from rq import Queue, SimpleWorker, Worker
+from rq.job import Job
 from rq.serializers import JSONSerializer
 
+from ingest.logs import get_logger
 from ingest.queue.context import install
 from ingest.queue.names import DOCUMENTS, OUTBOUND, POLLS
 from ingest.services.deps import Pipeline
+from ingest.services.process import warm_indexes
+
+log = get_logger(__name__)
+
+
+class IndexedWorker(Worker):
+    """A forking worker that keeps the matching indexes built in the parent: each work-horse is
+    forked with them in memory instead of rebuilding them per job."""
+
+    pipeline: Pipeline | None = None
+
+    def execute_job(self, job: Job, queue: Queue) -> Any:
+        if self.pipeline is not None and job.origin == DOCUMENTS:
+            try:
+                warm_indexes(self.pipeline)
+            except Exception as exc:  # the job itself will meet and record the same trouble
+                log.warning("could not prepare the matching indexes", error=repr(exc))
+        return super().execute_job(job, queue)
 
 
 def run_worker(pipeline: Pipeline, redis: Redis, *, burst: bool = False, fork: bool = True) -> bool:
@@ -23,6 +45,10 @@ def run_worker(pipeline: Pipeline, redis: Redis, *, burst: bool = False, fork: b
     queues = [
         Queue(name, connection=redis, serializer=JSONSerializer) for name in (DOCUMENTS, POLLS, OUTBOUND)
     ]
-    worker_class = Worker if fork else SimpleWorker
-    worker = worker_class(queues, connection=redis, serializer=JSONSerializer)
+    worker: Worker | SimpleWorker
+    if fork:
+        worker = IndexedWorker(queues, connection=redis, serializer=JSONSerializer)
+        worker.pipeline = pipeline
+    else:
+        worker = SimpleWorker(queues, connection=redis, serializer=JSONSerializer)
     return bool(worker.work(burst=burst, with_scheduler=True, logging_level="WARNING"))

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ingest.config import Settings
-from ingest.db import Database
-from ingest.matching.decision import DecisionRules
+from ingest.db import Database, UnitOfWork
+from ingest.domain.rules import RuleSet
 from ingest.parsers.registry import ParserRegistry
 
 Progress = Callable[[int, int], None]
@@ -31,4 +31,9 @@ class Pipeline:
     settings: Settings
     db: Database
     registry: ParserRegistry
-    rules: DecisionRules
+    default_rules: RuleSet
+    """The rules until an administrator saves a rule set (``ingest rules``)."""
+
+    def active_rules(self, uow: UnitOfWork) -> RuleSet:
+        version, rules = uow.rules.active()
+        return rules if version else self.default_rules

@@ -11,10 +11,12 @@ import traceback
 from ingest.db import UnitOfWork
 from ingest.domain.document import DocumentState, RecordedError, StoredDocument
 from ingest.domain.order import Order, Sender
+from ingest.domain.rules import RuleSet
 from ingest.errors import DocumentError, NotFoundError, TransientError
 from ingest.logs import get_logger
 from ingest.matching.changes import describe_change
 from ingest.matching.decision import decide
+from ingest.matching.descriptions import synonyms_for
 from ingest.matching.engine import match_order
 from ingest.parsers.base import ParseContext, ParseOutcome, RejectedPart
 from ingest.parsers.x12.model import Interchange
@@ -179,9 +181,10 @@ def _decide_order(
     order: Order,
     seen: dict[tuple[str, str], str],
     extra: list[str],
+    rules: RuleSet,
 ) -> bool:
     """Match, decide and store one order; returns whether it was committed."""
-    match = match_order(order, uow.masterdata_view)
+    match = match_order(order, uow.masterdata_view, rules)
     customer_id = match.customer.customer_id
     duplicate_of = original_id = None
     if customer_id and order.po_number and order.purpose == "original":
@@ -199,7 +202,7 @@ def _decide_order(
                 f"{order.purpose} of PO {order.po_number} ({status} order {original_id}): {c}"
                 for c in changes
             ]
-    decision = decide(order, match, pipeline.rules, duplicate_of=duplicate_of, extra_reasons=extra)
+    decision = decide(order, match, rules, duplicate_of=duplicate_of, extra_reasons=extra)
     order_id = uow.orders.add(doc.id, index, order, match, decision, original_order_id=original_id)
     if customer_id and order.po_number:
         seen.setdefault((customer_id, order.po_number), order_id)
@@ -236,8 +239,9 @@ def _conclude(pipeline: Pipeline, doc: StoredDocument, outcome: ParseOutcome) ->
         orders = [_with_sender(o, sender) for o in orders]
         seen: dict[tuple[str, str], str] = {}
         versions = _group_versions(interchanges)
+        rules = pipeline.active_rules(uow)
         committed = [
-            _decide_order(pipeline, uow, doc, i, order, seen, _version_reasons(uow, order, versions))
+            _decide_order(pipeline, uow, doc, i, order, seen, _version_reasons(uow, order, versions), rules)
             for i, order in enumerate(orders)
         ]
         for index, part in enumerate(rejected, start=len(orders)):
@@ -268,3 +272,12 @@ def _reject(uow: UnitOfWork, document_id: str, fmt: str | None, err: DocumentErr
         error=RecordedError(kind=err.kind, message=err.message, location=err.location),
     )
     return DocumentState.REJECTED
+
+
+def warm_indexes(pipeline: Pipeline) -> None:
+    """Build (or check the freshness of) the catalog and customer indexes in this process, so that
+    work forked from it starts with them built."""
+    with pipeline.db.unit_of_work("pipeline") as uow:
+        rules = pipeline.active_rules(uow)
+        uow.masterdata_view.description_index(synonyms_for(rules.synonyms))
+        uow.masterdata_view.customer_index()

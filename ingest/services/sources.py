@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -162,15 +163,93 @@ def settle_all(db: Database) -> dict[str, dict[str, int]]:
     return results
 
 
-def poll_all(db: Database) -> dict[str, list[str]]:
-    """Poll every enabled source; one broken source never stops the others."""
+class Locks(Protocol):
+    """Named locks shared by every process that polls: Redis when configured, else the database.
+    ``hold`` yields whether this process got the lock; it never waits."""
+
+    def hold(self, name: str) -> AbstractContextManager[bool]: ...
+
+
+def poll_lock_name(source: str) -> str:
+    return f"poll:{source}"
+
+
+def poll_source_locked(db: Database, name: str, locks: Locks) -> list[str] | None:
+    """Poll one source unless another process is polling it right now (then None: skipped)."""
+    with locks.hold(poll_lock_name(name)) as held:
+        if not held:
+            log.info("poll skipped: another process is polling this source", source=name)
+            return None
+        return poll_source(db, name)
+
+
+class PollSchedule:
+    """When each source is due: every ``poll_interval`` seconds of its own settings, or every
+    ``default_interval`` seconds. Keeps the time of each source's last poll in this process."""
+
+    def __init__(self, default_interval: float, clock: Callable[[], float] = time.monotonic) -> None:
+        if default_interval <= 0:
+            raise ConfigError("the poll interval must be positive")
+        self.default_interval = default_interval
+        self.clock = clock
+        self._last: dict[str, float] = {}
+
+    def interval(self, source: dict[str, Any]) -> float:
+        value = source.get("poll_interval")
+        return float(value) if value else self.default_interval
+
+    def due(self, source: dict[str, Any]) -> bool:
+        last = self._last.get(source["name"])
+        return last is None or self.clock() - last >= self.interval(source)
+
+    def polled(self, name: str) -> None:
+        self._last[name] = self.clock()
+
+    def wake(self, names: Iterable[str]) -> None:
+        """Make these sources due now (new mail was announced)."""
+        for name in names:
+            self._last.pop(name, None)
+
+    def seconds_until_due(self, sources: list[dict[str, Any]]) -> float:
+        """How long until the next enabled source is due (the default interval when none is)."""
+        waits = [
+            max(0.0, self._last.get(s["name"], -1e18) + self.interval(s) - self.clock())
+            for s in sources
+            if s["enabled"]
+        ]
+        return min(waits, default=self.default_interval)
+
+
+def poll_all(
+    db: Database, locks: Locks | None = None, schedule: PollSchedule | None = None
+) -> dict[str, list[str]]:
+    """Poll every enabled source (with a ``schedule``, those that are due); one broken source never
+    stops the others. With ``locks``, a source another process is polling is skipped."""
     results: dict[str, list[str]] = {}
     for src in list_sources(db):
-        if not src["enabled"]:
+        if not src["enabled"] or (schedule is not None and not schedule.due(src)):
             continue
+        name = src["name"]
         try:
-            results[src["name"]] = poll_source(db, src["name"])
+            found = poll_source(db, name) if locks is None else poll_source_locked(db, name, locks)
+            results[name] = found or []
         except IngestError as exc:
-            log.error("poll failed", source=src["name"], error=str(exc))
-            results[src["name"]] = []
+            log.error("poll failed", source=name, error=str(exc))
+            results[name] = []
+        if schedule is not None:
+            schedule.polled(name)
     return results
+
+
+def set_poll_interval(db: Database, name: str, seconds: float | None, actor: str = "cli") -> None:
+    """Poll ``name`` every ``seconds`` (None: the interval ``ingest run`` is given)."""
+    if seconds is not None and seconds <= 0:
+        raise ConfigError("the poll interval must be a positive number of seconds")
+    with db.unit_of_work(actor) as uow:
+        _, config = uow.sources.get(name)
+        if seconds is None:
+            config.pop("poll_interval", None)
+        else:
+            config["poll_interval"] = seconds
+        uow.sources.update_config(name, config)
+        uow.commit()

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from ingest.db import Database
-from ingest.domain.document import DocumentState
+from ingest.domain.document import DocumentState, OrderStatus
 
 
 def counts(db: Database) -> dict[str, dict[str, int]]:
     with db.unit_of_work() as uow:
         documents = {s.value: 0 for s in DocumentState}
         documents.update(uow.documents.count_by_state())
-        orders = {"committed": 0, "review": 0, "rejected": 0}
+        orders = {s.value: 0 for s in OrderStatus}
         orders.update(uow.orders.count_by_status())
         return {"documents": documents, "orders": orders}
 

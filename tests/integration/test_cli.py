@@ -125,7 +125,7 @@ def test_process_commit_review_duplicate_reject_export(cli: Cli, masterdata: Pat
     status = cli.json_lines("status", "--json")[0]
     assert set(status) == {"documents", "orders", "queue", "failed_jobs"}
     assert status["documents"]["committed"] == 1 and status["documents"]["duplicate"] == 2
-    assert status["orders"] == {"committed": 1, "review": 1, "rejected": 0}
+    assert status["orders"] == {"committed": 1, "review": 1, "rejected": 0, "held": 0}
     rejected = cli.json_lines("documents", "--state", "rejected", "--json")
     assert len(rejected) == 1 and rejected[0]["error"]["kind"] == "empty"
 

@@ -232,7 +232,7 @@ def test_detail_of_an_order_in_review(client: FlaskClient, seeded: Seeded) -> No
     assert f"PO {seeded.po(2)}" in page
     assert "C1" in page and "97%" in page and "email domain acme.com" in page
     assert "Why it needs review" in page
-    assert "line 2: no product matches SKU ZZZ-9 (confidence 0.00)" in page
+    assert "line 2: no product matches SKU ZZZ-9" in page
     # the lines: the matched one plain, the unmatched one highlighted
     assert "our SKU WID-1" in page
     rows = re.findall(r"<tr( class=\"low\")?>\s*<td>[^<]*</td>\s*<td class=\"mono\">([^<]*)</td>", page)
@@ -418,7 +418,7 @@ def test_pages_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
 
         detail = html(client, f"/documents/{seeded.review}")
         assert "<script" not in detail.lower() and ESCAPED_SCRIPT in detail
-        assert "line 2: no product matches SKU ZZZ-9 (confidence 0.00)" in detail
+        assert "line 2: no product matches SKU ZZZ-9" in detail
         assert '<span class="conf low">0%</span>' in detail
         assert "sheet_unreadable" in html(client, f"/documents/{seeded.rejected}")
         assert "Binary, " in html(client, f"/documents/{seeded.binary}")

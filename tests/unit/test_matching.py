@@ -6,7 +6,8 @@ import pytest
 
 from ingest.domain.masterdata import Customer, CustomerItem, Product, VendorProfile
 from ingest.domain.order import Identifier, Order, OrderLine, Party, Sender
-from ingest.matching.decision import DecisionRules, decide
+from ingest.domain.rules import RuleSet
+from ingest.matching.decision import decide
 from ingest.matching.engine import match_order
 from ingest.matching.masterdata import InMemoryMasterData
 from ingest.matching.names import name_key
@@ -121,7 +122,7 @@ def test_cross_reference_is_per_customer(data: InMemoryMasterData) -> None:
 
 
 def test_decision_commits_only_when_everything_is_sure(data: InMemoryMasterData) -> None:
-    rules = DecisionRules()
+    rules = RuleSet()
     good = order(sender=Sender(channel="edi", edi_id="ACMEHW"))
     assert decide(good, match_order(good, data), rules).commit
 
