@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from ingest.matching.descriptions import (
     DEFAULT_SYNONYMS,
@@ -38,6 +39,7 @@ class DescriptionHit:
     similarity: float
     conflicts: tuple[str, ...]
     missing: tuple[str, ...]
+    unknown: tuple[str, ...] = ()
     query_coverage: float = 0.0
     known_coverage: float = 0.0
     """Share of the line's words the catalog knows (weighted) that this product has."""
@@ -93,6 +95,7 @@ class DescriptionIndex:
                     similarity=similarity,
                     conflicts=tuple(self._conflicts(line, rec, words[rec], siblings)),
                     missing=self._missing(line, words[rec]),
+                    unknown=tuple(sorted(line.unknown)),
                     query_coverage=round(overlap.query_coverage, 4),
                     known_coverage=round(overlap.known_coverage, 4),
                 )
@@ -125,6 +128,7 @@ class DescriptionIndex:
             for ours in line.known - words
             for theirs in words - line.known
             if (ours, theirs) in self._alternatives
+            or not (is_number(ours) or is_number(theirs))  # one word for another: another variant
         )
         out += swapped
         # a word of the line this product lacks but a similar product has: it tells them apart
@@ -141,6 +145,11 @@ class DescriptionIndex:
         )
         if lacking:
             out.append(f"{' '.join(lacking)} not in this product")
+        own = [w for w in words - line.known if not is_number(w)]
+        resembling = sorted(
+            f"{u} vs {w}" for u in line.unknown for w in own if OSA.normalized_similarity(u, w) >= RESEMBLES
+        )
+        out += resembling  # a code or name like ours but not ours ('sjtw' for 'sjoow')
         if line.unknown:
             # a word we do not know, and a distinctive word of ours not in the line: likely one was
             # written for the other (another brand, 'shallow' for 'deep')
@@ -160,6 +169,7 @@ class DescriptionIndex:
         return tuple(sorted((c_numbers - q_numbers) | (c_colours - q_colours) | (c_sizes - q_sizes)))
 
 
+RESEMBLES = 0.5  # an unknown word this like one of the product's is taken for another value of it
 SIBLING_GAP = 0.25  # products this close to a hit are its siblings (same kind, other variant)
 
 

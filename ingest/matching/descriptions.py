@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -36,15 +36,21 @@ _WITH = re.compile(r"\bw/\s*")
 _DIMENSION_X = re.compile(r"(\d)\s*in\s*x(?=[\s\d.])")
 _POUND_SIGN = re.compile(r"(\d)\s*#")
 _NUMBER_WORD = re.compile(r"\b(?:no|nbr|num)\.?\s*(?=\d)|#(?=\d)")
-_SIZE_PHRASES = [
-    (
-        re.compile(r"\b(\d?)\s*x{1,3}[\s-]?large\b"),
-        lambda m: f" {m.group(1)}{'x' * max(1, m.group(0).count('x'))}l ",
-    ),
+
+
+def _extra(m: re.Match[str], letter: str) -> str:
+    """'3X-Large', 'XXX-Large', '3XL' -> ' xxxl ' (one word: a 3XL is not an XL)."""
+    times = int(m.group(1)) if m.group(1) else max(1, m.group(2).count("x"))
+    return f" {'x' * min(times, 5)}{letter} "
+
+
+_SIZE_PHRASES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"\b([2-5]?)\s*(x{1,4})[\s-]?(?:large|l)\b"), lambda m: _extra(m, "l")),
     (re.compile(r"\bextra[\s-]large\b"), lambda m: " xl "),
-    (re.compile(r"\b(\d?)\s*x{1,3}[\s-]?small\b"), lambda m: f" {m.group(1)}xs "),
+    (re.compile(r"\b([2-5]?)\s*(x{1,4})[\s-]?(?:small|s)\b"), lambda m: _extra(m, "s")),
     (re.compile(r"\bextra[\s-]small\b"), lambda m: " xs "),
 ]
+_STAINLESS = re.compile(r"\bs/s\b")
 _NUMBER = re.compile(r"^\d*\.\d+$|^\d+$|^\d+/\d+$|^\d+-\d+/\d+$")
 
 
@@ -57,7 +63,9 @@ def fold(text: str) -> str:
         text = _INCH_DASH.sub("-", text)
         text = _FEET.sub(r"\1 foot ", _INCHES.sub(r"\1 inch ", text))
         text = text.replace('"', " ").replace("'", "")
-    if "large" in text or "small" in text:
+    if "s/s" in text:
+        text = _STAINLESS.sub(" stainless steel ", text)
+    if "x" in text:
         for pattern, replace in _SIZE_PHRASES:
             text = pattern.sub(replace, text)
     if "non" in text:

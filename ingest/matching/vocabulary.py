@@ -76,11 +76,8 @@ BASE_SYNONYMS: dict[str, str] = {
     "sm": "small",
     "sml": "small",
     "lge": "large",
-    "xxl": "2xl",
-    "xxxl": "3xl",
-    "xxxxl": "4xl",
-    "xxlarge": "2xl",
-    "xxxlarge": "3xl",
+    "xxlarge": "xxl",
+    "xxxlarge": "xxxl",
     "lg": "large",
     "lrg": "large",
     "xlg": "xl",
@@ -189,7 +186,9 @@ COLOURS: frozenset[str] = frozenset(
     }
 )
 
-SIZES: frozenset[str] = frozenset({"xs", "small", "medium", "large", "xl", "jumbo", "mini"})
+SIZES: frozenset[str] = frozenset(
+    {"xs", "xxs", "small", "medium", "large", "xl", "xxl", "xxxl", "xxxxl", "xxxxxl", "jumbo", "mini"}
+)
 
 # Words that say nothing about which product is meant.
 STOPWORDS: frozenset[str] = frozenset(

@@ -115,3 +115,48 @@ def test_search_only_looks_at_products_sharing_words() -> None:
     hits = DescriptionIndex(many).search("zyzzyva gasket")
     assert hits[0].sku == "X"
     assert len(hits) == 1
+
+
+VARIANTS = [
+    ("MS-D", 'Machine Screw Oval Head 10-24 x 2" Zinc Plated Domestic 100/Box'),
+    ("MS-I", 'Machine Screw Oval Head 10-24 x 1" Zinc Plated Import 100/Box'),
+    ("LED-N", "LED Lamp A21 Equivalent 75W 2700K Non-Dimmable 1/Pack"),
+    ("BOX-1", "Corrugated Box 12 in x 4 in x 20 in 32 ECT White 25/Bundle"),
+    ("CLOTH", "Microfiber Cloth 16 x 24 300 gsm Green 12/Pack"),
+    ("CORD", "Extension Cord 50 ft 12/3 SJOOW Yellow"),
+    ("SHIRT", "Sweatshirt Crewneck Black 3X-Large"),
+]
+
+
+@pytest.fixture(scope="module")
+def variants() -> DescriptionIndex:
+    return DescriptionIndex(VARIANTS)
+
+
+@pytest.mark.parametrize(
+    ("text", "sku", "conflict"),
+    [
+        ('machine screw oval head 10-24 x 2" zinc plated import', None, " vs "),
+        ("led lamp a21 75w 2700k dimmable", "LED-N", "dimmable vs non-dimmable"),
+        ("corrugated box 20 x 12 x 4 32 ect white", "BOX-1", "sizes 20 x 12 x 4 vs 12 x 4 x 20"),
+        ("microfiber cloth 16 x 16 300 gsm green 12/pk", "CLOTH", "sizes 16"),
+        ("ext cord 50 ft 12/3 sjtw yellow", "CORD", "sjtw vs sjoow"),
+        ("sweatshirt crewneck black x-large", "SHIRT", "size xl vs xxxl"),
+    ],
+)
+def test_a_line_for_a_variant_we_do_not_carry_is_never_sure(
+    variants: DescriptionIndex, text: str, sku: str | None, conflict: str
+) -> None:
+    """Each line is one attribute away from a product we sell: the product is found, with the
+    difference named, and it never reaches the commit threshold."""
+    match = describe_line(text, variants, RuleSet())
+    if sku is not None:
+        assert match.sku == sku
+    assert conflict in match.reason
+    assert match.confidence < RuleSet().thresholds.line
+
+
+def test_size_and_material_shorthands() -> None:
+    assert tokens("3X-Large") == tokens("XXXL") == tokens("3XL") == ["xxxl"]
+    assert tokens("X-Large") == tokens("extra large") == ["xl"]
+    assert tokens("S/S screw") == tokens("stainless steel screw")
