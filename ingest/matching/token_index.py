@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 
 TYPO_SCORE = 0.75  # edit similarity (transpositions count once) for a word to stand for another
 FINDING_POSTINGS = 20_000  # postings read to find candidates; further (commoner) words only score them
+MAX_CANDIDATES = 1500  # records found by the rarer words that go on to be scored by all of them
 FAMILY_WORDS = 2  # products sharing this many of the rarest words are one kind
 TYPO_WEIGHT = 0.85  # a corrected word counts a little less than a word written right
 # short words that are words, not abbreviations of longer ones
@@ -64,6 +65,7 @@ class TokenIndex:
         # a word no record has tells candidates apart no better than a word of middling rarity
         self._unknown_idf = 0.5 * math.log(1 + total)
         self._corrections: dict[str, tuple[str, ...] | None] = {}
+        self._families: dict[tuple[str, ...], bool] = {}
 
     def __len__(self) -> int:
         return self._count
@@ -79,8 +81,18 @@ class TokenIndex:
         )
         if not own:
             return False
+        key = (word, *own[:FAMILY_WORDS])
+        found = self._families.get(key)
+        if found is None:
+            found = self._family_has(postings, own[:FAMILY_WORDS])
+            if len(self._families) > 50_000:
+                self._families.clear()
+            self._families[key] = found
+        return found
+
+    def _family_has(self, postings: NDArray[np.int32], own: list[str]) -> bool:
         family = self._postings[own[0]]
-        for tok in own[1:FAMILY_WORDS]:
+        for tok in own[1:]:
             mask = np.zeros(self._count, dtype=bool)
             mask[self._postings[tok]] = True
             family = family[mask[family]]
@@ -165,6 +177,9 @@ class TokenIndex:
         counts = np.bincount(ids, weights=each, minlength=self._count)
         # only records sharing at least a third of the best overlap can rank: skip the rest early
         touched = np.flatnonzero(counts >= counts.max() / 3)
+        if len(touched) > MAX_CANDIDATES:
+            touched = touched[np.argpartition(-counts[touched], MAX_CANDIDATES)[:MAX_CANDIDATES]]
+            touched.sort()
         shared_touched = counts[touched]
         for tok, weight in weights.items():
             if tok in rare:
