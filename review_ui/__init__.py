@@ -1,11 +1,15 @@
-"""The review UI: a small, read-only Flask app over the document and order store.
+"""The review UI: clerks review orders waiting for them, admins also change the rules and the
+cross-references learned from clerks. Everyone signs in (``ingest user add``).
 
 ``create_app(settings)`` builds the app; nothing connects to the database at import time or in
 the factory (the engine connects on the first request). ``review_ui.serve.serve`` runs it under
-waitress.
+waitress. The session cookie is marked Secure when ``secure_cookies`` is true (or
+INGEST_SECURE_COOKIES=1) and whenever a request arrives over https.
 """
 
 from __future__ import annotations
+
+import os
 
 from flask import Flask, Response
 
@@ -20,9 +24,11 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(settings: Settings, db: Database | None = None) -> Flask:
+def create_app(
+    settings: Settings, db: Database | None = None, *, secure_cookies: bool | None = None
+) -> Flask:
     """The review UI for ``settings``; ``db`` defaults to ``Database(settings.database_url)``."""
-    from review_ui import errors, views
+    from review_ui import admin, auth, errors, orders, views
     from review_ui import metrics as operations
 
     app = Flask(__name__)
@@ -31,12 +37,22 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=(
+            os.environ.get("INGEST_SECURE_COOKIES", "") in ("1", "true", "yes")
+            if secure_cookies is None
+            else secure_cookies
+        ),
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
     )
     app.jinja_env.autoescape = True
     app.extensions["review_ui.db"] = db if db is not None else Database(settings.database_url)
     app.extensions["review_ui.settings"] = settings
 
+    app.register_blueprint(auth.blueprint)
     app.register_blueprint(views.blueprint)
+    app.register_blueprint(orders.blueprint)
+    app.register_blueprint(admin.blueprint)
+    auth.register(app)
     app.register_blueprint(operations.blueprint)
     errors.register(app)
     views.register_filters(app)

@@ -3,7 +3,7 @@
 Every route needs a signed-in user unless listed in ``PUBLIC``; the ``admin`` blueprint needs an
 admin. The session cookie is HttpOnly and SameSite=Lax (Secure when configured or served over
 https); every POST carries the session's CSRF token. Failed sign-ins are limited per name and
-address (``MAX_FAILURES`` in ``WINDOW_SECONDS``).
+address (``MAX_FAILURES`` in ``WINDOW_SECONDS``) and per address, in this process.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ PUBLIC_BLUEPRINTS = frozenset({"operations"})  # /metrics and /healthz/workers f
 ADMIN_BLUEPRINTS = frozenset({"admin"})
 MAX_FAILURES = 5
 WINDOW_SECONDS = 300.0
+ADDRESS_FACTOR = 10
+"""An address is blocked after ``MAX_FAILURES * ADDRESS_FACTOR`` failures whatever the names."""
 
 
 class SignInLimiter:
@@ -63,13 +65,19 @@ class SignInLimiter:
         return times
 
     def blocked(self, name: str, address: str, now: float | None = None) -> bool:
+        """Too many failures for this name from this address, or for any names from it."""
+        moment = now or time.monotonic()
         with self._lock:
-            return len(self._recent((name.casefold(), address), now or time.monotonic())) >= self.max_failures
+            return (
+                len(self._recent((name.casefold(), address), moment)) >= self.max_failures
+                or len(self._recent(("", address), moment)) >= self.max_failures * ADDRESS_FACTOR
+            )
 
     def failed(self, name: str, address: str, now: float | None = None) -> None:
         moment = now or time.monotonic()
         with self._lock:
             self._recent((name.casefold(), address), moment).append(moment)
+            self._recent(("", address), moment).append(moment)
             if len(self._failures) > 10_000:  # forget quiet keys so the map cannot grow without end
                 for key in [k for k, v in self._failures.items() if not v]:
                     del self._failures[key]
@@ -130,7 +138,9 @@ def _guard() -> BaseResponse | None:
     if request.routing_exception is not None:
         return None  # 404/405 pages as usual
     if request.method == "POST" and not _csrf_ok():
-        abort(400, description="The form expired or did not come from this site; reload the page and try again.")
+        abort(
+            400, description="The form expired or did not come from this site; reload the page and try again."
+        )
     endpoint = request.endpoint or ""
     if endpoint in PUBLIC or request.blueprint in PUBLIC_BLUEPRINTS:
         return None
@@ -148,10 +158,10 @@ def _guard() -> BaseResponse | None:
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never another host (no open redirect)."""
     if not target:
-        return url_for("review.queue")
+        return url_for("orders.queue")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("review.queue")
+        return url_for("orders.queue")
     return target
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 import time
 from datetime import datetime
@@ -26,6 +27,7 @@ from ingest.services.masterdata import load_directory
 from ingest.services.sources import PollSchedule, list_sources, poll_all, settle_all
 from ingest.services.status import counts, document_records
 from ingest.services.sweeper import sweep
+from ingest.services.users import add_user
 
 log = get_logger(__name__)
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -221,4 +223,10 @@ def demo_cmd(app: AppContext, fixtures: Path | None, serve_ui: bool, port: int) 
     out.print(table)
     out.print("next: `ingest documents`, `ingest export`, `ingest status`")
     if serve_ui:
+        password = secrets.token_urlsafe(12)
+        add_user(pipeline.db, "demo", "admin", password, "demo")
+        out.print(
+            f"review UI: sign in as [bold]demo[/] with password [bold]{password}[/] "
+            "(an administrator; add clerks with `ingest user add NAME --role clerk`)"
+        )
         _serve(app, "127.0.0.1", port)

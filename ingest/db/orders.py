@@ -21,6 +21,9 @@ _LIVE = [OrderStatus.COMMITTED.value, OrderStatus.REVIEW.value, OrderStatus.HELD
 """Orders that count when a PO arrives again: committed, or waiting for a clerk."""
 
 
+CANDIDATES_KEPT = 5  # per line: the match and its runner-ups, for the clerk
+
+
 class OrderRepository:
     def __init__(self, session: Session, actor: str) -> None:
         self.session = session
@@ -88,6 +91,10 @@ class OrderRepository:
                     match_reason=lm.reason,
                     decision=verdict,
                     corrected=False,
+                    candidates=[
+                        {"sku": c.key, "confidence": c.confidence, "reason": c.reason}
+                        for c in lm.candidates[:CANDIDATES_KEPT]
+                    ],
                 )
             )
         self.session.flush()

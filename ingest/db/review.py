@@ -39,6 +39,7 @@ class ReviewLine:
     match_reason: str
     decision: str
     corrected: bool
+    candidates: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def _line(row: OrderLineRow) -> ReviewLine:
         match_reason=row.match_reason,
         decision=row.decision,
         corrected=row.corrected,
+        candidates=tuple(row.candidates or ()),
     )
 
 

@@ -180,6 +180,8 @@ class OrderLineRow(Base):
     decision: Mapped[str] = mapped_column(String(8))
     matched_sku: Mapped[str | None] = mapped_column(String(64))
     corrected: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the matcher's best candidates (sku, confidence, reason), best first: the runner-ups a clerk sees
+    candidates: Mapped[list[dict[str, Any]] | None] = mapped_column(Json, nullable=True)
 
 
 class CustomerRow(Base):

@@ -71,7 +71,9 @@ class UserRepository:
         row = self.session.scalars(select(UserRow).where(UserRow.name == name)).one_or_none()
         before = None if row is None else {"role": row.role, "active": row.active}
         if row is None:
-            row = UserRow(name=name, role=role, password_hash=password_hash, active=True, created_by=self.actor)
+            row = UserRow(
+                name=name, role=role, password_hash=password_hash, active=True, created_by=self.actor
+            )
             self.session.add(row)
         else:
             row.role, row.password_hash, row.active = role, password_hash, True

@@ -35,7 +35,9 @@ def search_products(db: Database, query: str, limit: int = 10) -> list[ProductHi
         for product in view.products_by_sku_key(normalize_code(text)):
             hits.setdefault(
                 product.sku,
-                ProductHit(product.sku, product.description, product.uom, product.unit_price, product.upc, "SKU"),
+                ProductHit(
+                    product.sku, product.description, product.uom, product.unit_price, product.upc, "SKU"
+                ),
             )
         gtin = normalize_gtin(text)
         if gtin is not None:
@@ -53,15 +55,15 @@ def search_products(db: Database, query: str, limit: int = 10) -> list[ProductHi
                 break
             if hit.sku in hits:
                 continue
-            product = view.product(hit.sku)
-            if product is None:
+            found = view.product(hit.sku)
+            if found is None:
                 continue
             hits[hit.sku] = ProductHit(
-                product.sku,
-                product.description,
-                product.uom,
-                product.unit_price,
-                product.upc,
+                found.sku,
+                found.description,
+                found.uom,
+                found.unit_price,
+                found.upc,
                 f"description {hit.similarity * 100:.0f}%",
             )
     return list(hits.values())[:limit]

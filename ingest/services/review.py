@@ -107,6 +107,7 @@ def line_json(line: ReviewLine) -> dict[str, Any]:
         "match_reason": line.match_reason,
         "decision": line.decision,
         "corrected": line.corrected,
+        "candidates": list(line.candidates),
     }
 
 

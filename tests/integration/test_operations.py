@@ -31,6 +31,7 @@ from ingest.errors import ConfigError, NotFoundError
 from ingest.queue.locks import RedisLocks
 from ingest.queue.names import DOCUMENTS, process_job_id
 from ingest.queue.runners import InProcessRunner, RqRunner
+from ingest.queue.sweep import PeriodicSweep
 from ingest.queue.worker import run_worker
 from ingest.services.deps import Pipeline, Progress
 from ingest.services.failures import failed_documents
@@ -445,3 +446,15 @@ def test_metrics_say_when_redis_does_not_answer(shop: Pipeline, tmp_path: Path) 
     m = _families(create_app(p.settings, p.db).test_client().get("/metrics").get_data(as_text=True))
     assert m["ingest_queue_up"][("ingest_queue_up", ())] == 0
     assert "ingest_documents" in m
+
+
+def test_periodic_sweeps_take_turns_across_processes(shop: Pipeline, redis_url: str) -> None:
+    p = with_redis(shop, redis_url)
+    conn = redis.Redis.from_url(redis_url)
+    doc_id = store(p, CLEAN, "a.csv")
+    first = PeriodicSweep(p, conn, every=60, older_than=0)
+    second = PeriodicSweep(p, redis.Redis.from_url(redis_url), every=60, older_than=0)
+    report = first.run_once()
+    assert report is not None and report.resubmitted == [doc_id]
+    assert second.run_once() is None  # this period's sweep is done
+    assert Queue(DOCUMENTS, connection=conn, serializer=JSONSerializer).job_ids == [process_job_id(doc_id)]

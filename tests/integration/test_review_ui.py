@@ -1,4 +1,5 @@
-"""The read-only review UI against a real database: SQLite in tmp_path, and once PostgreSQL."""
+"""The review UI's document pages against a real database: SQLite in tmp_path, and once PostgreSQL.
+Every page needs a signed-in user; the clerk's and admin's work is in test_review_clerk.py."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from review_login import add, sign_in
 
 from ingest.bootstrap import build_pipeline
 from ingest.config import Settings
@@ -107,10 +109,15 @@ def seed(url: str, data_dir: Path, start: datetime = T0) -> Seeded:
     return seeded
 
 
-def make_client(url: str, data_dir: Path) -> tuple[Flask, FlaskClient]:
+def make_client(url: str, data_dir: Path, role: str = "clerk") -> tuple[Flask, FlaskClient]:
+    """The app and a client signed in as a new user with ``role``."""
     app = create_app(Settings(database_url=url, data_dir=data_dir))
     app.config["TESTING"] = True
-    return app, app.test_client()
+    name = f"{role}-{secrets.token_hex(3)}"
+    add(url, name, role)
+    client = app.test_client()
+    sign_in(client, name)
+    return app, client
 
 
 @pytest.fixture
@@ -375,7 +382,11 @@ def test_healthz_when_the_database_does_not_answer(tmp_path: Path) -> None:
 def test_pages_when_the_database_does_not_answer(tmp_path: Path) -> None:
     unreachable = Database(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'ingest.db'}")
     client = create_app(Settings(database_url="sqlite://", data_dir=tmp_path), db=unreachable).test_client()
-    response = client.get("/")
+    assert client.get("/").status_code == 302  # to the sign-in page, which needs no database
+    login = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login)
+    assert token is not None
+    response = client.post("/login", data={"name": "x", "password": "y", "csrf_token": token.group(1)})
     assert response.status_code == 503
     assert "Database unavailable" in response.get_data(as_text=True)
     assert_security_headers(response)
