@@ -41,7 +41,7 @@ def _redis() -> Any:
     return conn
 
 
-def _queue_figures() -> QueueFigures | None:
+def queue_figures() -> QueueFigures | None:
     if not _redis_url():
         return None
     from ingest.queue.status import queue_figures
@@ -56,7 +56,7 @@ def _queue_figures() -> QueueFigures | None:
 
 @blueprint.get("/metrics")
 def metrics() -> Response:
-    body = metrics_text(_db(), _queue_figures())
+    body = metrics_text(_db(), queue_figures())
     return Response(body, status=200, content_type=CONTENT_TYPE)
 
 

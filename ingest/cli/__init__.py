@@ -10,6 +10,7 @@ from ingest.cli.common import IngestGroup
 from ingest.cli.documents import documents_cmd, parse_cmd, process_cmd, retry_cmd, status_cmd
 from ingest.cli.failed import failed_group
 from ingest.cli.ops import metrics_cmd, source_interval_cmd, sweep_cmd, worker_health_cmd
+from ingest.cli.reports import report_cmd
 from ingest.cli.review import learned_group, review_group
 from ingest.cli.rules import rules_group
 from ingest.cli.service import demo_cmd, export_cmd, run_cmd, serve_cmd, worker_cmd
@@ -49,7 +50,7 @@ for command in (
     learned_group,
 ):
     cli.add_command(command)
-for command in (sweep_cmd, failed_group, metrics_cmd, worker_health_cmd, user_group):
+for command in (sweep_cmd, failed_group, metrics_cmd, worker_health_cmd, user_group, report_cmd):
     cli.add_command(command)
 source_group.add_command(source_interval_cmd)
 
