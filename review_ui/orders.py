@@ -26,6 +26,7 @@ from ingest.db import Database
 from ingest.db.review import ReviewLine, ReviewOrder
 from ingest.errors import ConflictError, CorrectionError
 from ingest.services.catalog_search import search_products
+from ingest.services.change_view import change_difference
 from ingest.services.review import LineCorrection, age, approve, hold, list_review, reject, show_order
 from ingest.services.rules import active_rules
 from review_ui.admin import default_rules
@@ -153,6 +154,7 @@ def _order_page(
         customer_id=order.customer_id or "" if customer_id is None else customer_id,
         waiting=order.status in ("review", "held"),
         stale_message=STALE,
+        difference=None if order.purpose == "original" else change_difference(_db(), order.order_id),
     )
     return page, status
 

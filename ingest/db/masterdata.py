@@ -201,12 +201,43 @@ class MasterDataStore:
             found.update(self.session.scalars(select(ProductRow.sku).where(ProductRow.sku.in_(chunk))))
         return found
 
+    def browse_customers(self, query: str, offset: int, limit: int) -> tuple[list[Customer], int]:
+        """Customers whose id or name holds ``query`` (any case), by id: one page and the total."""
+        stmt = select(CustomerRow)
+        if query:
+            pattern = _like(query)
+            stmt = stmt.where(
+                CustomerRow.customer_id.ilike(pattern, escape="\\")
+                | CustomerRow.name.ilike(pattern, escape="\\")
+            )
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = self.session.scalars(stmt.order_by(CustomerRow.customer_id).offset(offset).limit(limit))
+        return [_customer(r) for r in rows], total
+
+    def browse_products(self, query: str, offset: int, limit: int) -> tuple[list[Product], int]:
+        """Products whose SKU or description holds ``query`` (any case), by SKU: a page and the total."""
+        stmt = select(ProductRow)
+        if query:
+            pattern = _like(query)
+            stmt = stmt.where(
+                ProductRow.sku.ilike(pattern, escape="\\")
+                | ProductRow.description.ilike(pattern, escape="\\")
+            )
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = self.session.scalars(stmt.order_by(ProductRow.sku).offset(offset).limit(limit))
+        return [_product(r) for r in rows], total
+
     def counts(self) -> dict[str, int]:
         return {
             "customers": self.session.scalar(select(func.count()).select_from(CustomerRow)) or 0,
             "products": self.session.scalar(select(func.count()).select_from(ProductRow)) or 0,
             "customer_items": self.session.scalar(select(func.count()).select_from(CustomerItemRow)) or 0,
         }
+
+
+def _like(query: str) -> str:
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _customer(row: CustomerRow) -> Customer:

@@ -55,3 +55,14 @@ class SourceRepository:
         row.config = dict(config)
         self.session.flush()
         record(self.session, self.actor, "source.changed", "source", name, before, dict(config))
+
+    def set_enabled(self, name: str, enabled: bool) -> None:
+        """Poll a source again, or stop polling it (audited)."""
+        row = self.session.get(SourceRow, name)
+        if row is None:
+            raise NotFoundError(f"no source named {name!r}: see `ingest source list`")
+        before = {"enabled": row.enabled}
+        row.enabled = enabled
+        self.session.flush()
+        action = "source.enabled" if enabled else "source.disabled"
+        record(self.session, self.actor, action, "source", name, before, {"enabled": enabled})

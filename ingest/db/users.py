@@ -80,3 +80,38 @@ class UserRepository:
         self.session.flush()
         record(self.session, self.actor, "user.save", "user", name, before, {"role": role, "active": True})
         return _user(row)
+
+    def set_role(self, user_id: int, role: str) -> User:
+        """Change a user's role (audited); the caller checks who may."""
+        row = self._row(user_id)
+        before = {"role": row.role, "active": row.active}
+        row.role = role
+        self.session.flush()
+        record(
+            self.session,
+            self.actor,
+            "user.role",
+            "user",
+            row.name,
+            before,
+            {"role": role, "active": row.active},
+        )
+        return _user(row)
+
+    def set_active(self, user_id: int, active: bool) -> User:
+        """Let a user sign in again, or stop them (audited)."""
+        row = self._row(user_id)
+        before = {"role": row.role, "active": row.active}
+        row.active = active
+        self.session.flush()
+        action = "user.activated" if active else "user.deactivated"
+        record(
+            self.session, self.actor, action, "user", row.name, before, {"role": row.role, "active": active}
+        )
+        return _user(row)
+
+    def _row(self, user_id: int) -> UserRow:
+        row = self.session.get(UserRow, user_id)
+        if row is None:
+            raise NotFoundError(f"no user {user_id}")
+        return row
