@@ -105,7 +105,7 @@ class NotFoundError(IngestError):
     """Something asked for by id or name does not exist."""
 
 
-CONFLICT_KINDS = frozenset({"stale_version", "wrong_status", "rules_version_taken"})
+CONFLICT_KINDS = frozenset({"stale_version", "wrong_status", "rules_version_taken", "not_reprocessable"})
 
 
 class ConflictError(IngestError):
@@ -113,7 +113,8 @@ class ConflictError(IngestError):
 
     ``kind``: ``stale_version`` (someone else changed the order since it was read: reload it),
     ``wrong_status`` (the order is not waiting for review), ``rules_version_taken`` (another rule
-    change was saved at the same moment: save again)."""
+    change was saved at the same moment: save again), ``not_reprocessable`` (a document with a
+    committed order, or an EDI interchange already acknowledged, is not read again)."""
 
     def __init__(self, kind: str, message: str) -> None:
         if kind not in CONFLICT_KINDS:

@@ -40,7 +40,7 @@ def _settings() -> Settings:
     return settings
 
 
-def _runner() -> Runner:
+def app_runner() -> Runner:
     """The runner of this app (in-process, or rq with Redis), made on first use."""
     runner: Runner | None = current_app.extensions.get("review_ui.runner")
     if runner is None:
@@ -171,9 +171,9 @@ def retry(document_id: str) -> BaseResponse:
     user = current_user()
     if user is None:
         abort(401)
-    result = retry_documents(_db(), _runner(), [document_id], actor=user.name)
+    result = retry_documents(_db(), app_runner(), [document_id], actor=user.name)
     if result.submitted:
-        flash(f"Document {document_id} handed to the {_runner().name} runner again.", "ok")
+        flash(f"Document {document_id} handed to the {app_runner().name} runner again.", "ok")
     else:
         flash(f"Document {document_id} is not failed any more: nothing to retry.", "ok")
     return redirect(url_for("dashboard.dashboard"))

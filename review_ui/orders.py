@@ -27,10 +27,20 @@ from ingest.db.review import ReviewLine, ReviewOrder
 from ingest.errors import ConflictError, CorrectionError
 from ingest.services.catalog_search import search_products
 from ingest.services.change_view import change_difference
-from ingest.services.review import LineCorrection, age, approve, hold, list_review, reject, show_order
+from ingest.services.review import (
+    LineCorrection,
+    age,
+    approve,
+    hold,
+    list_review,
+    reject,
+    reprocess,
+    show_order,
+)
 from ingest.services.rules import active_rules
 from review_ui.admin import default_rules
 from review_ui.auth import current_user
+from review_ui.dashboard import app_runner
 from review_ui.source import render_page, source_view
 
 blueprint = Blueprint("orders", __name__)
@@ -285,6 +295,18 @@ def hold_order(order_id: str) -> BaseResponse | tuple[str, int]:
         return _order_page(current, error=exc.message, stale=exc.kind == "stale_version", status=409)
     flash(f"PO {current.po_number or order_id} held.", "ok")
     return redirect(url_for("orders.queue"))
+
+
+@blueprint.post("/orders/<order_id>/reprocess")
+def reprocess_order(order_id: str) -> BaseResponse | tuple[str, int]:
+    current = show_order(_db(), order_id)
+    try:
+        document_id = reprocess(_db(), order_id, _actor(), expected_version=_version())
+    except ConflictError as exc:
+        return _order_page(current, error=exc.message, stale=exc.kind == "stale_version", status=409)
+    app_runner().submit([document_id])
+    flash(f"PO {current.po_number or order_id}: its document is being read again.", "ok")
+    return redirect(url_for("review.document", document_id=document_id))
 
 
 @blueprint.get("/catalog/search")

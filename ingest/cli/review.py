@@ -21,6 +21,7 @@ from ingest.services.review import (
     list_review,
     order_json,
     reject,
+    reprocess,
     show_order,
 )
 
@@ -241,6 +242,25 @@ def review_hold(
 ) -> None:
     """Put the order aside: it keeps waiting, marked held."""
     _print_verdict(hold(app.pipeline().db, order_id, actor, note, version), as_json)
+
+
+@review_group.command("reprocess")
+@click.argument("order_id")
+@version_option
+@click.option("--timeout", default=300.0, show_default=True, help="Seconds to wait for the result.")
+@actor_option
+@pass_app
+def review_reprocess(app: AppContext, order_id: str, version: int | None, timeout: float, actor: str) -> None:
+    """Read the order's document again (after a master-data, rule or template change): its waiting
+    orders are replaced by what the pipeline makes of it now."""
+    db = app.pipeline().db
+    document_id = reprocess(db, order_id, actor, expected_version=version)
+    runner = app.runner()
+    runner.submit([document_id])
+    runner.wait([document_id], timeout)
+    with db.unit_of_work() as uow:
+        state = uow.documents.get(document_id).state
+    out.print(f"document {document_id} read again: {state.value} (`ingest documents` lists its orders)")
 
 
 @click.group("learned", cls=IngestGroup)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ingest.db.audit import record
@@ -114,6 +114,20 @@ class OrderRepository:
             },
         )
         return row.id
+
+    def discard(self, document_id: str) -> list[str]:
+        """Delete a document's orders (none may be committed) so that it can be read again; each
+        deletion is in the audit log with what the order was."""
+        rows = list(self.session.scalars(select(OrderRow).where(OrderRow.document_id == document_id)))
+        if any(r.status == OrderStatus.COMMITTED.value for r in rows):
+            raise ValueError(f"document {document_id} has a committed order")
+        for row in rows:
+            before = {"status": row.status, "po_number": row.po_number, "reasons": row.reasons}
+            self.session.execute(delete(OrderLineRow).where(OrderLineRow.order_id == row.id))
+            self.session.delete(row)
+            record(self.session, self.actor, "order.discarded", "order", row.id, before, None)
+        self.session.flush()
+        return [r.id for r in rows]
 
     def add_rejected(self, document_id: str, order_index: int, order: Order | None, reason: str) -> str:
         """Store a part of a document that could not be read (an X12 transaction set), as a

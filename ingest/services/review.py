@@ -31,6 +31,7 @@ __all__ = [
     "list_review",
     "order_json",
     "reject",
+    "reprocess",
     "show_order",
 ]
 
@@ -318,3 +319,28 @@ def hold(
         state = uow.documents.get(order.document_id).state
         uow.commit()
     return Verdict(order_id, OrderStatus.HELD.value, version, order.document_id, state.value)
+
+
+def reprocess(db: Database, order_id: str, actor: str, *, expected_version: int | None = None) -> str:
+    """Read an order's document again from its stored bytes (after the master data, the rules or a
+    template changed): its waiting orders are discarded and the document goes back to ``received``.
+    Returns the document id, for the caller to submit to the runner. A document with a committed
+    order, or an EDI interchange (already answered with a 997), is refused."""
+    with db.unit_of_work(actor) as uow:
+        order = _waiting_order(uow, order_id, expected_version, "reprocessed")
+        doc = uow.documents.get(order.document_id, lock=True)
+        if doc.channel == "edi":
+            raise ConflictError(
+                "not_reprocessable",
+                f"document {doc.id} is an EDI interchange the partner was already answered for; "
+                "correct its orders here instead",
+            )
+        if OrderStatus.COMMITTED.value in uow.review.document_statuses(doc.id):
+            raise ConflictError(
+                "not_reprocessable",
+                f"document {doc.id} has an order already committed; correct this order here instead",
+            )
+        uow.orders.discard(doc.id)
+        uow.documents.set_state(doc.id, DocumentState.RECEIVED)
+        uow.commit()
+    return doc.id

@@ -1,17 +1,29 @@
-"""Users of the review UI: adding one (with a salted scrypt hash of the password) and checking a
+"""Users of the review UI: adding one (with an argon2id hash of the password) and checking a
 sign-in. A wrong name costs the same time as a wrong password."""
 
 from __future__ import annotations
 
-from werkzeug.security import check_password_hash, generate_password_hash
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from ingest.db import Database
 from ingest.db.users import ROLES, User
 from ingest.errors import ConfigError
 
 MIN_PASSWORD_LENGTH = 8
-_HASH_METHOD = "scrypt"
-_DUMMY_HASH = generate_password_hash("not a password of anyone", method=_HASH_METHOD)
+_HASHER = PasswordHasher()
+_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def password_matches(stored_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def add_user(db: Database, name: str, role: str, password: str, actor: str) -> User:
@@ -24,7 +36,7 @@ def add_user(db: Database, name: str, role: str, password: str, actor: str) -> U
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ConfigError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     with db.unit_of_work(actor) as uow:
-        user = uow.users.save(name, role, generate_password_hash(password, method=_HASH_METHOD))
+        user = uow.users.save(name, role, hash_password(password))
         uow.commit()
     return user
 
@@ -34,9 +46,9 @@ def authenticate(db: Database, name: str, password: str) -> User | None:
     with db.unit_of_work() as uow:
         user = uow.users.find(name.strip())
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+        password_matches(_DUMMY_HASH, password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user if password_matches(user.password_hash, password) else None
 
 
 def get_user(db: Database, user_id: int) -> User | None:

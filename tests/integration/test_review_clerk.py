@@ -482,7 +482,7 @@ def test_user_add_command(database_url: str, tmp_path: Path) -> None:
         assert authenticate(db, "hank", "long enough secret") is None
         with db.unit_of_work() as uow:
             stored_hash = uow.users.find("hank").password_hash  # type: ignore[union-attr]
-        assert "another secret" not in stored_hash and stored_hash.startswith("scrypt:")
+        assert "another secret" not in stored_hash and stored_hash.startswith("$argon2id$")
     finally:
         db.dispose()
     listed = runner.invoke(cli, ["user", "list"], env={**env, "COLUMNS": "200"})
@@ -539,3 +539,55 @@ def test_a_doubtful_line_shows_its_runner_up_candidates(tmp_path: Path) -> None:
     shown = re.findall(r'class="use" data-sku="([^"]+)"', html)
     assert len(shown) == 2 and set(shown) < {"GLV-S", "GLV-M", "GLV-L"}
     assert "ambiguous" in html
+
+
+# --- reprocess ----------------------------------------------------------------------------------
+
+
+def test_reprocess_reads_the_document_again_with_todays_master_data(tmp_path: Path) -> None:
+    from ingest.bootstrap import build_pipeline
+    from ingest.domain.document import Receipt
+    from ingest.errors import ConflictError
+    from ingest.services.intake import receive
+    from ingest.services.masterdata import load_directory
+    from ingest.services.process import process_document
+
+    url = f"sqlite:///{tmp_path / 'again.db'}"
+    pipeline = build_pipeline(Settings(database_url=url, data_dir=tmp_path))
+    pipeline.db.upgrade()
+    md = tmp_path / "md"
+    md.mkdir()
+    (md / "customers.csv").write_text("customer_id,name,email_domains\nC1,Acme Hardware,acme.example\n")
+    (md / "products.csv").write_text("sku,description,uom,unit_price\nA-1,Hex bolt,EA,1.25\n")
+    assert load_directory(pipeline.db, md).ok
+    content = b"PO Number,Customer,SKU,Qty,UOM,Unit Price\nPO-A1,C1,A-1,5,EA,1.25\nPO-A1,C1,B-2,2,EA,3.00\n"
+    doc = receive(pipeline.db, Receipt(content=content, channel="file", source="t", source_ref="a.csv"))
+    process_document(pipeline, doc.id)
+    with pipeline.db.unit_of_work() as uow:
+        order_id = str(uow.orders.for_document(doc.id)[0]["order_id"])
+    pipeline.db.dispose()
+
+    (md / "products.csv").write_text("sku,description,uom,unit_price\nB-2,Hammer,EA,3.00\n")
+    assert load_directory(pipeline.db, md).ok
+    client = make_client(url, tmp_path, "clerk")[1]
+    screen = page(client, f"/orders/{order_id}")
+    assert 'id="reprocess"' in screen
+    token = csrf(screen)
+    stale = client.post(f"/orders/{order_id}/reprocess", data={"csrf_token": token, "version": "7"})
+    assert stale.status_code == 409
+    response = client.post(f"/orders/{order_id}/reprocess", data={"csrf_token": token, "version": "1"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert response.headers["Location"].endswith(f"/documents/{doc.id}")
+
+    db = Database(url)
+    try:
+        with db.unit_of_work() as uow:
+            assert uow.documents.get(doc.id).state.value == "committed"
+            orders = uow.orders.for_document(doc.id)
+        assert len(orders) == 1 and orders[0]["order_id"] != order_id
+        with pytest.raises(ConflictError, match="committed"):
+            from ingest.services.review import reprocess
+
+            reprocess(db, str(orders[0]["order_id"]), "clerk")
+    finally:
+        db.dispose()
