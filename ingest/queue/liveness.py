@@ -1,20 +1,30 @@
-"""Which rq workers are alive, and whether the worker a job names is gone.
+"""Which rq workers are alive, and whether a job will still run.
 
 A worker registers itself in Redis with its host and pid and refreshes a heartbeat; a worker
 killed outright (``kill -9``, a lost machine) keeps its registration until the key expires, which
 takes up to ``worker_ttl`` (seven minutes by default). On the same host we need not wait: a pid
 that does not exist any more is proof enough.
+
+A job is dead when rq says so (failed, stopped, canceled, finished) or when every worker that took
+it is gone. A worker takes a job in two steps: it moves the job id off the queue, then records an
+execution naming itself, milliseconds later; a job caught between the two is ``UNCLAIMED``, which
+is dead if it stays so.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import Enum
 
 from redis import Redis
-from rq import Worker
+from rq import Queue, Worker
+from rq.exceptions import InvalidJobOperation
+from rq.executions import Execution
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 from rq.worker import BaseWorker
 
@@ -120,3 +130,69 @@ def worker_gone(redis: Redis, name: str | None, stale_seconds: float = DEFAULT_S
         return True
     alive, _ = judge(worker, datetime.now(UTC), stale_seconds)
     return not alive
+
+
+DEAD_STATES = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, JobStatus.FINISHED)
+
+
+class Verdict(Enum):
+    ALIVE = "alive"
+    """Waiting in its queue, scheduled or deferred, or held by a live worker."""
+    DEAD = "dead"
+    """Over, or held only by workers that are gone: a resubmission replaces it."""
+    UNCLAIMED = "unclaimed"
+    """Taken off its queue by no worker that says so (yet)."""
+
+
+def holders(redis: Redis, job: Job) -> list[str | None]:
+    """The workers that took ``job``: one per execution rq recorded (None for an execution whose
+    record has expired), and the worker the job names once it has started."""
+    names: list[str | None] = []
+    for execution_id in job.execution_registry.get_execution_ids():
+        try:
+            names.append(Execution.fetch(execution_id, job.id, redis).worker_name or None)
+        except ValueError:
+            names.append(None)
+    if job.get_status(refresh=False) == JobStatus.STARTED:
+        names.append(job.worker_name)
+    return names
+
+
+def job_verdict(redis: Redis, job: Job, waiting: Callable[[], set[str]]) -> Verdict:
+    """Whether ``job`` will still run (or is running); ``waiting`` gives the ids in its queue."""
+    try:
+        status = job.get_status(refresh=True)
+    except InvalidJobOperation:  # a job hash without a status: left over, not a job
+        return Verdict.DEAD
+    if status in DEAD_STATES:
+        return Verdict.DEAD
+    if status not in (JobStatus.QUEUED, JobStatus.STARTED):
+        return Verdict.ALIVE  # scheduled for a retry, deferred: rq moves it on by itself
+    if status == JobStatus.QUEUED and job.id in waiting():
+        return Verdict.ALIVE
+    names = holders(redis, job)
+    if not names:
+        return Verdict.UNCLAIMED
+    if all(worker_gone(redis, name) for name in names):
+        return Verdict.DEAD
+    return Verdict.ALIVE
+
+
+def discard(redis: Redis, job: Job) -> None:
+    """Remove every trace of a dead job, so that its id can be enqueued afresh: the job, its
+    executions (also those whose record has expired), and its id in the started registry and in
+    the list of jobs being taken off the queue."""
+    queue = Queue(job.origin, connection=redis, serializer=JSONSerializer)
+    with redis.pipeline() as pipe:
+        for execution_id in job.execution_registry.get_execution_ids():
+            execution = Execution(execution_id, job.id, redis)
+            pipe.zrem(job.started_job_registry.key, execution.composite_key)
+            pipe.delete(execution.key)
+        pipe.delete(job.execution_registry.key)
+        pipe.lrem(queue.intermediate_queue_key, 0, job.id)
+        pipe.lrem(queue.key, 0, job.id)
+        pipe.execute()
+    try:
+        job.delete()
+    except InvalidJobOperation:  # no status to say which registry holds it: the hash goes alone
+        redis.delete(job.key)

@@ -9,16 +9,15 @@ from collections.abc import Callable, Sequence
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, Worker
-from rq.exceptions import DuplicateJobError, InvalidJobOperation, NoSuchJobError
-from rq.executions import Execution
-from rq.job import Job, JobStatus
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job
 from rq.serializers import JSONSerializer
 
 from ingest.db import Database
 from ingest.domain.document import DocumentState
 from ingest.errors import ConfigError, TransientError
 from ingest.logs import get_logger
-from ingest.queue.liveness import worker_gone
+from ingest.queue.liveness import Verdict, discard, job_verdict
 from ingest.queue.names import DOCUMENTS, process_job_id
 from ingest.services.deps import Pipeline, Progress
 from ingest.services.process import process_document
@@ -27,7 +26,7 @@ log = get_logger(__name__)
 
 TRANSIENT_RETRIES = 3
 RETRY_INTERVALS = [5, 30, 120]
-DEAD_STATES = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, JobStatus.FINISHED)
+CLAIM_SECONDS = 1.0
 
 
 def _wait_for_states(
@@ -106,21 +105,35 @@ class RqRunner:
 
     def submit(self, document_ids: Sequence[str]) -> None:
         waiting = functools.cache(lambda: set(self.queue.get_job_ids()))  # read once, when needed
+        unclaimed: list[str] = []
         for doc_id in document_ids:
             try:
                 try:
                     self._enqueue(doc_id)
                 except DuplicateJobError:
-                    self._replace_if_dead(doc_id, waiting)
+                    if self._replace_if_dead(doc_id, waiting) is Verdict.UNCLAIMED:
+                        unclaimed.append(doc_id)
             except DuplicateJobError:
                 log.info("already queued", document_id=doc_id)
             except RedisError as exc:
                 raise TransientError(
                     f"cannot queue document {doc_id}: {exc}; it is stored and stays received"
                 ) from exc
+        if unclaimed:
+            # off the queue, claimed by no worker: a worker registers a job it takes within
+            # milliseconds, so one that still has none a moment later was taken by a worker now dead
+            time.sleep(CLAIM_SECONDS)
+            waiting = functools.cache(lambda: set(self.queue.get_job_ids()))
+            for doc_id in unclaimed:
+                try:
+                    self._replace_if_dead(doc_id, waiting, unclaimed_is_dead=True)
+                except (DuplicateJobError, RedisError) as exc:
+                    log.warning("could not replace an unclaimed job", document_id=doc_id, error=str(exc))
 
-    def _replace_if_dead(self, doc_id: str, waiting: Callable[[], set[str]]) -> None:
-        """Queued or running: nothing to do. A dead job (failed, stopped, or started by a worker
+    def _replace_if_dead(
+        self, doc_id: str, waiting: Callable[[], set[str]], *, unclaimed_is_dead: bool = False
+    ) -> Verdict:
+        """Queued or running: nothing to do. A dead job (failed, stopped, or taken by a worker
         that is gone) is replaced, and so is a job key left without a job."""
         job_id = process_job_id(doc_id)
         try:
@@ -128,43 +141,15 @@ class RqRunner:
         except NoSuchJobError:
             self.redis.delete(Job.key_for(job_id))
             self._enqueue(doc_id)
-            return
-        if self._dead(job, waiting):
-            job.delete()
+            return Verdict.DEAD
+        verdict = job_verdict(self.redis, job, waiting)
+        if verdict is Verdict.DEAD or (verdict is Verdict.UNCLAIMED and unclaimed_is_dead):
+            log.warning("replacing a dead job", job_id=job.id)
+            discard(self.redis, job)
             self._enqueue(doc_id)
-        else:
+        elif verdict is Verdict.ALIVE:
             log.info("already queued", document_id=doc_id)
-
-    def _dead(self, job: Job, waiting: Callable[[], set[str]]) -> bool:
-        try:
-            status = job.get_status(refresh=True)
-        except InvalidJobOperation:  # a job hash without a status: left over, not a job
-            return True
-        if status in DEAD_STATES:
-            return True
-        if status not in (JobStatus.QUEUED, JobStatus.STARTED):
-            return False  # scheduled for a retry, deferred: rq moves it on by itself
-        if status == JobStatus.QUEUED and job.id in waiting():
-            return False  # waiting its turn
-        holders = self._holders(job)
-        if holders and all(worker_gone(self.redis, name) for name in holders):
-            log.warning("replacing a job abandoned by a worker that is gone", job_id=job.id, workers=holders)
-            return True
-        return False
-
-    def _holders(self, job: Job) -> list[str | None]:
-        """The workers that took ``job``: one per execution rq recorded (None for an execution
-        whose record has expired), and the worker the job names once it has started. Empty for a
-        job not taken yet, or taken a moment ago and not yet registered as running."""
-        names: list[str | None] = []
-        for execution_id in job.execution_registry.get_execution_ids():
-            try:
-                names.append(Execution.fetch(execution_id, job.id, self.redis).worker_name or None)
-            except ValueError:
-                names.append(None)
-        if job.get_status(refresh=False) == JobStatus.STARTED:
-            names.append(job.worker_name)
-        return names
+        return verdict
 
     def _enqueue(self, doc_id: str) -> None:
         self.queue.enqueue(

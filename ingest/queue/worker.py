@@ -12,6 +12,7 @@ from rq.serializers import JSONSerializer
 from ingest.logs import get_logger
 from ingest.queue.context import install
 from ingest.queue.names import DOCUMENTS, OUTBOUND, POLLS
+from ingest.queue.sweep import PeriodicSweep
 from ingest.services.deps import Pipeline
 from ingest.services.process import warm_indexes
 
@@ -51,4 +52,14 @@ def run_worker(pipeline: Pipeline, redis: Redis, *, burst: bool = False, fork: b
         worker.pipeline = pipeline
     else:
         worker = SimpleWorker(queues, connection=redis, serializer=JSONSerializer)
-    return bool(worker.work(burst=burst, with_scheduler=True, logging_level="WARNING"))
+    # documents left behind (a worker killed mid-job, Redis emptied) are swept back onto the queue by
+    # one worker per period; a thread, not an rq schedule, so that an emptied Redis cannot lose it
+    sweeper = None
+    if not burst:
+        sweeper = PeriodicSweep(pipeline, redis, every=60, older_than=pipeline.settings.sweep_grace_seconds)
+        sweeper.start()
+    try:
+        return bool(worker.work(burst=burst, with_scheduler=True, logging_level="WARNING"))
+    finally:
+        if sweeper is not None:
+            sweeper.stop()

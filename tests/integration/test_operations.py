@@ -458,3 +458,23 @@ def test_periodic_sweeps_take_turns_across_processes(shop: Pipeline, redis_url: 
     assert report is not None and report.resubmitted == [doc_id]
     assert second.run_once() is None  # this period's sweep is done
     assert Queue(DOCUMENTS, connection=conn, serializer=JSONSerializer).job_ids == [process_job_id(doc_id)]
+
+
+def test_a_job_taken_off_the_queue_by_a_worker_that_died_at_once_is_replaced(
+    shop: Pipeline, redis_url: str
+) -> None:
+    p = with_redis(shop, redis_url)
+    conn = redis.Redis.from_url(redis_url)
+    runner = RqRunner(p, conn)
+    doc_id = store(p, CLEAN, "a.csv")
+    runner.submit([doc_id])
+    queue = Queue(DOCUMENTS, connection=conn, serializer=JSONSerializer)
+    # a worker moves the id off the queue (the first half of taking a job) and dies before it
+    # records the execution
+    conn.lmove(queue.key, queue.intermediate_queue_key, "LEFT", "RIGHT")
+    assert queue.job_ids == []
+    started = time.monotonic()
+    runner.submit([doc_id])
+    assert time.monotonic() - started >= 1.0  # it gave a live worker the time to claim the job
+    assert queue.job_ids == [process_job_id(doc_id)]
+    assert conn.lrange(queue.intermediate_queue_key, 0, -1) == []  # no trace left for rq to trip on
