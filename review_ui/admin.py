@@ -5,17 +5,25 @@ cross-references learned from clerks with revoke."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from ingest.db import Database
-from ingest.domain.rules import RuleSet, Thresholds
+from ingest.domain.rules import RegexAction, RegexField, RuleSet, Thresholds
 from ingest.errors import ConfigError, ConflictError, IngestError, NotFoundError
 from ingest.services.dryrun import DryRunReport, dry_run
 from ingest.services.learned import learned_items, revoke_learned
-from ingest.services.rule_changes import add_synonym, flatten, remove_synonym, set_customer_override, set_rule
+from ingest.services.rule_changes import (
+    add_regex_rule,
+    add_synonym,
+    flatten,
+    remove_regex_rule,
+    remove_synonym,
+    set_customer_override,
+    set_rule,
+)
 from ingest.services.rules import change_rules, rule_history, rules_at
 from review_ui.auth import current_user
 
@@ -56,6 +64,8 @@ def _rules_page(
         settings=[s for s in settings if s[0].split(".")[0] not in ("customers", "synonyms", "regex_rules")],
         history=rule_history(_db())[-10:][::-1],
         automation=AUTOMATION,
+        regex_fields=get_args(RegexField),
+        regex_actions=get_args(RegexAction),
         error=error,
         report=report,
         proposal=proposal or {"path": "thresholds.line", "value": "", "days": "30"},
@@ -117,6 +127,22 @@ def synonym() -> BaseResponse | tuple[str, int]:
         return _change(lambda r: remove_synonym(r, abbreviation), f"synonym {abbreviation} removed")
     meaning = request.form.get("meaning", "").strip()
     return _change(lambda r: add_synonym(r, abbreviation, meaning), f"synonym {abbreviation} = {meaning}")
+
+
+@blueprint.post("/rules/regex")
+def regex_rule() -> BaseResponse | tuple[str, int]:
+    name = request.form.get("name", "").strip()
+    if request.form.get("remove") == "1":
+        return _change(lambda r: remove_regex_rule(r, name), f"pattern rule {name} removed")
+    rule = {
+        "name": name,
+        "field": request.form.get("field", "").strip(),
+        "pattern": request.form.get("pattern", ""),
+        "action": request.form.get("action", "").strip(),
+        "value": _optional("value"),
+        "customer_id": _optional("customer_id"),
+    }
+    return _change(lambda r: add_regex_rule(r, rule), f"pattern rule {name}")
 
 
 @blueprint.post("/rules/dry-run")

@@ -591,3 +591,32 @@ def test_reprocess_reads_the_document_again_with_todays_master_data(tmp_path: Pa
             reprocess(db, str(orders[0]["order_id"]), "clerk")
     finally:
         db.dispose()
+
+
+def test_an_admin_adds_and_removes_a_pattern_rule(admin: FlaskClient, seeded: Seeded) -> None:
+    token = csrf(page(admin, "/admin/rules"))
+    bad = admin.post(
+        "/admin/rules/regex",
+        data={"csrf_token": token, "name": "x", "field": "notes", "pattern": "(", "action": "review"},
+    )
+    assert bad.status_code == 422 and "does not compile" in bad.get_data(as_text=True)
+    added = admin.post(
+        "/admin/rules/regex",
+        data={
+            "csrf_token": token,
+            "name": "rush",
+            "field": "notes",
+            "pattern": r"\brush\b",
+            "action": "review",
+        },
+    )
+    assert added.status_code == 302
+    db = Database(seeded.url)
+    try:
+        _, rules = active_rules(db)
+        assert [r.name for r in rules.regex_rules] == ["rush"]
+        assert "rush" in page(admin, "/admin/rules")
+        admin.post("/admin/rules/regex", data={"csrf_token": token, "name": "rush", "remove": "1"})
+        assert active_rules(db)[1].regex_rules == ()
+    finally:
+        db.dispose()
