@@ -19,6 +19,7 @@ from ingest.matching.descriptions import (
     Synonyms,
     attribute_word,
     attributes,
+    compound_parts,
     dimension_order_conflict,
     dimensions,
     is_number,
@@ -26,6 +27,7 @@ from ingest.matching.descriptions import (
     tokens,
 )
 from ingest.matching.token_index import TokenIndex
+from ingest.matching.vocabulary import PACKAGING
 
 DISTINCT_SHARE = 0.02  # a word of the line in at most this share of the products must be in the match
 
@@ -40,6 +42,8 @@ class DescriptionHit:
     conflicts: tuple[str, ...]
     missing: tuple[str, ...]
     unknown: tuple[str, ...] = ()
+    unspecified: tuple[str, ...] = ()
+    """Words of the product that similar products lack and the line does not say ('GFCI')."""
     query_coverage: float = 0.0
     known_coverage: float = 0.0
     """Share of the line's words the catalog knows (weighted) that this product has."""
@@ -73,7 +77,10 @@ class DescriptionIndex:
         if not query:
             return []
         weights, unknown = self._index.understand(query)
-        line = _Line(query, frozenset(weights), frozenset(w for w in unknown if _substantive(w)))
+        misspelt = frozenset(
+            fixed for w in query if self._index.misspelt(w) for fixed in self._index.correct(w) or ()
+        )
+        line = _Line(query, frozenset(weights), frozenset(w for w in unknown if _substantive(w)), misspelt)
         understood = " ".join(sorted(line.known | frozenset(unknown)))
         scored = []
         for overlap in self._index.search(query, limit=max(limit * 5, 20), weights=weights):
@@ -95,6 +102,16 @@ class DescriptionIndex:
                     similarity=similarity,
                     conflicts=tuple(self._conflicts(line, rec, words[rec], siblings)),
                     missing=self._missing(line, words[rec]),
+                    unspecified=tuple(
+                        sorted(
+                            w
+                            for w in words[rec] - line.known
+                            if not is_number(w)
+                            and w not in PACKAGING
+                            and not line.covers(w)
+                            and any(w not in s for s in siblings)
+                        )
+                    ),
                     unknown=tuple(sorted(line.unknown)),
                     query_coverage=round(overlap.query_coverage, 4),
                     known_coverage=round(overlap.known_coverage, 4),
@@ -123,10 +140,12 @@ class DescriptionIndex:
         if q_sizes and c_sizes and q_sizes != c_sizes:
             out.append(f"size {' '.join(sorted(q_sizes))} vs {' '.join(sorted(c_sizes))}")
         out += negation_conflicts(line.words, words)
+        colours_and_sizes = q_colours | q_sizes | c_colours | c_sizes
         swapped = sorted(
             f"{ours} vs {theirs}"
-            for ours in line.known - words
+            for ours in line.stated - words
             for theirs in words - line.known
+            if theirs not in PACKAGING and not line.covers(theirs) and not {ours, theirs} & colours_and_sizes
             if (ours, theirs) in self._alternatives
             or not (is_number(ours) or is_number(theirs))  # one word for another: another variant
         )
@@ -145,7 +164,7 @@ class DescriptionIndex:
         )
         if lacking:
             out.append(f"{' '.join(lacking)} not in this product")
-        own = [w for w in words - line.known if not is_number(w)]
+        own = [w for w in words - line.known if not is_number(w) and not line.covers(w)]
         resembling = sorted(
             f"{u} vs {w}" for u in line.unknown for w in own if OSA.normalized_similarity(u, w) >= RESEMBLES
         )
@@ -156,11 +175,11 @@ class DescriptionIndex:
             rare = sorted(
                 w
                 for w in words - line.known
-                if not is_number(w) and siblings and any(w not in s for s in siblings)
+                if not is_number(w) and not line.covers(w) and siblings and any(w not in s for s in siblings)
             )
             if rare:
                 out.append(f"{' '.join(sorted(line.unknown))} vs {' '.join(rare)}")
-        return out
+        return list(dict.fromkeys(out))
 
     @staticmethod
     def _missing(line: _Line, words: frozenset[str]) -> tuple[str, ...]:
@@ -174,21 +193,31 @@ SIBLING_GAP = 0.25  # products this close to a hit are its siblings (same kind, 
 
 
 def _substantive(word: str) -> bool:
-    return len(word) >= 4 and word.isalpha()
+    return len(word) >= 4 and word.replace("+", "").isalpha()
 
 
 class _Line:
     """A line's words as the index understands them."""
 
-    def __init__(self, query: list[str], known: frozenset[str], unknown: frozenset[str]) -> None:
+    def __init__(
+        self, query: list[str], known: frozenset[str], unknown: frozenset[str], misspelt: frozenset[str]
+    ) -> None:
         self.known = known
         self.unknown = unknown
         self.words = frozenset(query) | known
+        # words written out (not guessed from a misspelling or an abbreviation) that name something
+        # about the product, not how it is packed: only these can contradict a product
+        self.stated = frozenset(w for w in (*query, *misspelt) if w in known and w not in PACKAGING)
         self.numbers = Counter(w for w in query if is_number(w))
         self.dimensions = dimensions(query)
         # a misspelt colour or size the catalog never uses still names a variant ('krraft')
         named = {attribute_word(w) or w for w in unknown}
         self.attributes = attributes(frozenset(query) | named)
+
+    def covers(self, word: str) -> bool:
+        """A compound of the product ('tamper+resistant') whose parts the line has, written apart."""
+        parts = compound_parts(word)
+        return bool(parts) and all(p in self.words for p in parts)
 
 
 def alternatives(token_lists: list[list[str]]) -> frozenset[tuple[str, str]]:

@@ -1,9 +1,9 @@
 """A line known only by its description: the most similar product, and how sure that is.
 
 Sure means: nearly every word of the line is in the product's description, the line names no size,
-colour or count the product contradicts, and no other product that the line does not contradict
-comes close. Siblings that differ only in something the line leaves out tie, so such a line is
-ambiguous, never a guess."""
+colour or count the product contradicts, it says every word that tells the product apart from its
+siblings, and no other product that the line does not contradict comes close. Siblings that differ
+only in something the line leaves out tie, so such a line is ambiguous, never a guess."""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ def describe_line(text: str, index: DescriptionIndex, rules: RuleSet) -> LineMat
     weight = rules.weights.description
     sure = (
         not top.conflicts
+        and not top.unspecified
         and top.similarity >= SURE_SIMILARITY
         and top.query_coverage >= SURE_COVERAGE
         and top.known_coverage >= SURE_KNOWN

@@ -5,6 +5,7 @@ not count."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -173,7 +174,26 @@ def tokens(text: str, synonyms: Synonyms = DEFAULT_SYNONYMS) -> list[str]:
         if words == INCH and out and out[-1][0].isdigit():
             continue  # a size in inches is the size: '1-1/2"', '1.5 in' and '1 1/2' are one
         out.extend(words)
+    if "-" in text:
+        out.extend(compounds(text))
     return out
+
+
+_HYPHENATED = re.compile(r"(?<![a-z0-9])([a-z]+(?:-[a-z]+)+)(?![a-z0-9])")
+
+
+def compounds(text: str) -> list[str]:
+    """Hyphenated words as one token besides their parts ('Slant-D' -> 'slant+d'): 'D-Ring' and
+    'Slant-D Ring' share 'd' and 'ring' but are not the same thing."""
+    out: list[str] = []
+    for chain in _HYPHENATED.findall(fold(text)):
+        parts = chain.split("-")
+        out.extend(f"{a}+{b}" for a, b in itertools.pairwise(parts))
+    return out
+
+
+def compound_parts(token: str) -> list[str]:
+    return token.split("+") if "+" in token else []
 
 
 def description_key(text: str) -> str:

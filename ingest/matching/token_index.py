@@ -18,9 +18,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 TYPO_SCORE = 0.75  # edit similarity (transpositions count once) for a word to stand for another
+SHORT_TYPO_SCORE = 0.8  # the same for words of four or five letters ('snap' is not 'soap')
 FINDING_POSTINGS = 20_000  # postings read to find candidates; further (commoner) words only score them
 MAX_CANDIDATES = 1500  # records found by the rarer words that go on to be scored by all of them
-FAMILY_WORDS = 2  # products sharing this many of the rarest words are one kind
 TYPO_WEIGHT = 0.85  # a corrected word counts a little less than a word written right
 # short words that are words, not abbreviations of longer ones
 _NOT_ABBREVIATIONS = frozenset({"and", "for", "the", "with", "per", "box", "bag", "can", "cap", "set", "top"})
@@ -65,14 +65,15 @@ class TokenIndex:
         # a word no record has tells candidates apart no better than a word of middling rarity
         self._unknown_idf = 0.5 * math.log(1 + total)
         self._corrections: dict[str, tuple[str, ...] | None] = {}
+        self._misspellings: set[str] = set()
         self._families: dict[tuple[str, ...], bool] = {}
 
     def __len__(self) -> int:
         return self._count
 
     def family_has(self, word: str, kind: Iterable[str]) -> bool:
-        """Whether products of a kind (those having the two rarest of the ``kind`` words) use
-        ``word``: then the word tells such products apart."""
+        """Whether products of a kind (those having the two rarest of the ``kind`` words, or
+        either of them) use ``word``: then the word tells such products apart."""
         postings = self._postings.get(word)
         if postings is None:
             return False
@@ -81,10 +82,13 @@ class TokenIndex:
         )
         if not own:
             return False
-        key = (word, *own[:FAMILY_WORDS])
+        return any(self._cached_family_has(word, postings, group) for group in ([own[0]], own[1:2]) if group)
+
+    def _cached_family_has(self, word: str, postings: NDArray[np.int32], own: list[str]) -> bool:
+        key = (word, *own)
         found = self._families.get(key)
         if found is None:
-            found = self._family_has(postings, own[:FAMILY_WORDS])
+            found = self._family_has(postings, own)
             if len(self._families) > 50_000:
                 self._families.clear()
             self._families[key] = found
@@ -118,11 +122,18 @@ class TokenIndex:
                 self._corrections[token] = found
         return found
 
+    def misspelt(self, token: str) -> bool:
+        """Whether ``token`` was corrected as a misspelling (a sure reading), not expanded as an
+        abbreviation or split (a guess)."""
+        return token in self._misspellings
+
     def _correct(self, token: str) -> tuple[str, ...] | None:
         words = self._vocabulary.get(token[0], [])
         if len(token) >= 4:
-            best = process.extractOne(token, words, scorer=OSA.normalized_similarity, score_cutoff=TYPO_SCORE)
+            cutoff = TYPO_SCORE if len(token) > 5 else SHORT_TYPO_SCORE
+            best = process.extractOne(token, words, scorer=OSA.normalized_similarity, score_cutoff=cutoff)
             if best is not None and best[0].startswith("non") == token.startswith("non"):
+                self._misspellings.add(token)
                 return (str(best[0]),)  # 'dimmable' is not a misspelt 'nondimmable'
         for cut in range(len(token) - 1, 0, -1):
             head, tail = token[:cut], token[cut:]

@@ -69,7 +69,6 @@ BASE_SYNONYMS: dict[str, str] = {
     "flg": "flange",
     "rnd": "round",
     "sq": "square",
-    "hd": "heavy duty",
     "lt": "light",
     "med": "medium",
     "md": "medium",
@@ -134,7 +133,6 @@ BASE_SYNONYMS: dict[str, str] = {
     "gal": "gallon",
     "qt": "quart",
     "ml": "milliliter",
-    "ltr": "liter",
     "pk": "pack",
     "pkg": "pack",
     "package": "pack",
@@ -193,4 +191,24 @@ SIZES: frozenset[str] = frozenset(
 # Words that say nothing about which product is meant.
 STOPWORDS: frozenset[str] = frozenset(
     {"a", "an", "and", "the", "of", "per", "for", "to", "made", "in", "on", "at", "by", "item", "new"}
+)
+
+# How a product is packed or counted: pack sizes are numbers, and these words say little about which
+# product is meant ('100/Box' and '100 per pack' are the same screws).
+PACKAGING: frozenset[str] = frozenset(
+    {
+        "pack",
+        "box",
+        "case",
+        "carton",
+        "bag",
+        "bundle",
+        "roll",
+        "each",
+        "piece",
+        "count",
+        "dozen",
+        "pair",
+        "per",
+    }
 )
