@@ -165,8 +165,53 @@ def _order_page(
         waiting=order.status in ("review", "held"),
         stale_message=STALE,
         difference=None if order.purpose == "original" else change_difference(_db(), order.order_id),
+        header_fields=header_fields(order.order_json),
     )
     return page, status
+
+
+HEADER_FIELDS = (
+    ("po_number", "PO number"),
+    ("po_date", "PO date"),
+    ("requested_delivery_date", "Deliver by"),
+    ("requested_ship_date", "Ship by"),
+    ("currency", "Currency"),
+    ("total_amount", "Total"),
+    ("payment_terms", "Terms"),
+    ("ship_via", "Ship via"),
+    ("buyer", "Buyer"),
+    ("ship_to", "Ship to"),
+    ("bill_to", "Bill to"),
+)
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    """A value read from the document's header, with how sure the reader was; selecting it
+    highlights where it was read."""
+
+    name: str
+    label: str
+    value: str
+    confidence: float | None
+
+
+def _party_text(party: dict[str, object]) -> str:
+    parts = [party.get(k) for k in ("name", "address1", "city", "state", "postal_code", "country")]
+    return ", ".join(str(p) for p in parts if p)
+
+
+def header_fields(order_json: dict[str, object]) -> list[HeaderField]:
+    confidence = order_json.get("confidence")
+    confidences = confidence if isinstance(confidence, dict) else {}
+    out = []
+    for name, label in HEADER_FIELDS:
+        value = order_json.get(name)
+        text = _party_text(value) if isinstance(value, dict) else ("" if value is None else str(value))
+        if text:
+            conf = confidences.get(name)
+            out.append(HeaderField(name, label, text, float(conf) if isinstance(conf, int | float) else None))
+    return out
 
 
 @blueprint.get("/orders/<order_id>")

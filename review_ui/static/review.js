@@ -6,8 +6,9 @@
 
   var current = 0;
 
-  function highlight(position) {
-    var target = "line-" + position;
+  function highlight(position) { show("line-" + position); }
+
+  function show(target) {
     document.querySelectorAll("[data-target]").forEach(function (el) {
       if (el.tagName === "TR") { return; }
       var targets = (el.getAttribute("data-target") || "").split(" ");
@@ -118,6 +119,16 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-field]").forEach(function (el) {
+      function pick() {
+        document.querySelectorAll("[data-field]").forEach(function (other) {
+          other.classList.toggle("current", other === el);
+        });
+        show(el.getAttribute("data-field"));
+      }
+      el.addEventListener("click", pick);
+      el.addEventListener("focus", pick);
+    });
     document.querySelectorAll(".runners-up button.use").forEach(function (button) {
       button.addEventListener("click", function (event) {
         event.stopPropagation();
