@@ -6,13 +6,13 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import click
 from rich.table import Table
 
 from ingest.cli.common import AppContext, IngestGroup, actor_option, emit_json, out, pass_app, progress_bar
-from ingest.domain.rules import RuleSet
+from ingest.domain.rules import RegexAction, RegexField, RuleSet
 from ingest.services.dryrun import DryRunReport, dry_run
 from ingest.services.rule_changes import (
     add_regex_rule,
@@ -27,18 +27,8 @@ from ingest.services.rule_changes import (
 from ingest.services.rules import active_rules, change_rules, read_rules_file, rule_history, rules_at
 
 comment_option = click.option("--comment", help="Why the rules change, kept with the version.")
-FIELDS = [
-    "po_number",
-    "notes",
-    "sender.email",
-    "buyer.name",
-    "ship_to.name",
-    "ship_to.address",
-    "bill_to.name",
-    "line.description",
-    "line.buyer_part_number",
-    "line.vendor_part_number",
-]
+FIELDS = list(get_args(RegexField))
+ACTIONS = list(get_args(RegexAction))
 
 
 @click.group("rules", cls=IngestGroup)
@@ -258,7 +248,7 @@ def regex_group() -> None:
 @click.argument("name")
 @click.option("--field", "field", required=True, type=click.Choice(FIELDS))
 @click.option("--pattern", required=True, help="A Python regular expression, searched in the field.")
-@click.option("--action", required=True, type=click.Choice(["review", "customer", "sku"]))
+@click.option("--action", required=True, type=click.Choice(ACTIONS))
 @click.option("--value", help="The customer id (action customer) or the SKU (action sku).")
 @click.option("--customer", "customer_id", help="Apply only to this customer's orders.")
 @click.option("--priority", type=int, default=100, show_default=True, help="Lower runs first.")
