@@ -3,7 +3,7 @@ pathological pattern cannot stall a worker."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -77,30 +77,25 @@ def _search(rule: RegexRule, texts: Sequence[str], timeout: float) -> RuleHit | 
     return None
 
 
-def _applicable(rules: RuleSet, customer_id: str | None, line: bool) -> Iterator[RegexRule]:
+def _hits(
+    rules: RuleSet, customer_id: str | None, line: bool, values: Callable[[str], list[str]]
+) -> list[RuleHit]:
+    """The rules on order fields (``line`` false) or line fields that match, by priority."""
+    timeout = rules.regex_timeout_ms / 1000
+    hits = []
     for rule in sorted(rules.regex_rules, key=lambda r: (r.priority, r.name)):
-        if rule.customer_id and rule.customer_id != customer_id:
+        if (rule.customer_id and rule.customer_id != customer_id) or rule.field.startswith("line.") != line:
             continue
-        if rule.field.startswith("line.") == line:
-            yield rule
+        hit = _search(rule, values(rule.field), timeout)
+        if hit:
+            hits.append(hit)
+    return hits
 
 
 def order_hits(order: Order, rules: RuleSet, customer_id: str | None) -> list[RuleHit]:
     """Order-level rules that match (customer rules run before the customer is known)."""
-    timeout = rules.regex_timeout_ms / 1000
-    hits = []
-    for rule in _applicable(rules, customer_id, line=False):
-        hit = _search(rule, order_values(order, rule.field), timeout)
-        if hit:
-            hits.append(hit)
-    return hits
+    return _hits(rules, customer_id, False, lambda field: order_values(order, field))
 
 
 def line_hits(line: OrderLine, rules: RuleSet, customer_id: str | None) -> list[RuleHit]:
-    timeout = rules.regex_timeout_ms / 1000
-    hits = []
-    for rule in _applicable(rules, customer_id, line=True):
-        hit = _search(rule, line_values(line, rule.field), timeout)
-        if hit:
-            hits.append(hit)
-    return hits
+    return _hits(rules, customer_id, True, lambda field: line_values(line, field))
