@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -275,6 +276,7 @@ class TradingPartnerRow(Base):
     customer_id: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str | None] = mapped_column(String(200))
     send_997: Mapped[bool] = mapped_column(Boolean, default=True)
+    send_855: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     expected_version: Mapped[str | None] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
@@ -404,3 +406,25 @@ class UserRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(100))
+
+
+class CustomerSettingRow(Base):
+    """What a customer wants from us beyond its master data (kept apart so a master-data load
+    cannot reset it): whether emailed orders get a confirmation."""
+
+    __tablename__ = "customer_settings"
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    confirmations: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class MessageTemplateRow(Base):
+    """A message template an administrator edits (subject and body); absent rows use the built-in."""
+
+    __tablename__ = "message_templates"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
