@@ -77,6 +77,7 @@ def default_registry(
 ) -> ParserRegistry:
     """The registry with every parser the service ships. ``templates`` are customer PDF templates,
     tried before the generic PDF reader."""
+    from ingest.parsers.edifact.parser import EdifactParser
     from ingest.parsers.email import EmailParser
     from ingest.parsers.order_xml import OrderXmlParser
     from ingest.parsers.pdf.layout import read_order
@@ -97,7 +98,15 @@ def default_registry(
     # What an email's attachments and bodies are read with; attached messages are the email
     # parser's own business.
     inner = ParserRegistry(
-        [X12Parser(), CsvOrderParser(), XlsxOrderParser(), pdf, OrderXmlParser(), TextOrderParser()],
+        [
+            X12Parser(),
+            EdifactParser(),
+            CsvOrderParser(),
+            XlsxOrderParser(),
+            pdf,
+            OrderXmlParser(),
+            TextOrderParser(),
+        ],
         max_bytes=max_bytes,
     )
     return ParserRegistry([*inner.parsers, EmailParser(inner=inner)], max_bytes=max_bytes)
