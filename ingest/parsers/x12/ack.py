@@ -157,7 +157,9 @@ def build_acknowledgment(
         first = groups[0]
         group_version = first.version or "004010"
         w.add(
-            "GS", "FA", first.receiver, first.sender, now.strftime("%Y%m%d"), now.strftime("%H%M"),
+            # GS02/GS03 are mandatory: when the partner left them empty, the interchange ids stand in
+            "GS", "FA", first.receiver.strip() or inbound.receiver_id.strip(),
+            first.sender.strip() or inbound.sender_id.strip(), now.strftime("%Y%m%d"), now.strftime("%H%M"),
             str(numbers.group), "X", group_version,
         )  # fmt: skip
         for n, group in enumerate(groups, start=1):
