@@ -34,11 +34,22 @@ class IndexedWorker(Worker):
         return super().execute_job(job, queue)
 
 
-def run_worker(pipeline: Pipeline, redis: Redis, *, burst: bool = False, fork: bool = True) -> bool:
-    """Work the queues until stopped (or, with ``burst``, until they are empty).
+def run_worker(
+    pipeline: Pipeline,
+    redis: Redis,
+    *,
+    burst: bool = False,
+    fork: bool = True,
+    sweep: bool = True,
+    max_jobs: int | None = None,
+) -> bool:
+    """Work the queues until stopped (or, with ``burst``, until they are empty, or after
+    ``max_jobs`` jobs).
 
     ``fork`` runs each job in a child process so that a crash in a parser cannot take the worker
-    down; without it jobs run in the worker itself, which is faster."""
+    down; without it jobs run in the worker itself, which is faster (``ingest worker --processes``
+    runs such workers under a supervisor that replaces one that dies). ``sweep`` starts the
+    periodic sweep beside the work loop."""
     install(pipeline)
     # Imported here, in the parent, so that each forked work-horse starts with it loaded.
     import ingest.queue.jobs  # noqa: F401
@@ -55,11 +66,11 @@ def run_worker(pipeline: Pipeline, redis: Redis, *, burst: bool = False, fork: b
     # documents left behind (a worker killed mid-job, Redis emptied) are swept back onto the queue by
     # one worker per period; a thread, not an rq schedule, so that an emptied Redis cannot lose it
     sweeper = None
-    if not burst:
+    if sweep and not burst:
         sweeper = PeriodicSweep(pipeline, redis, every=60, older_than=pipeline.settings.sweep_grace_seconds)
         sweeper.start()
     try:
-        return bool(worker.work(burst=burst, with_scheduler=True, logging_level="WARNING"))
+        return bool(worker.work(burst=burst, with_scheduler=True, logging_level="WARNING", max_jobs=max_jobs))
     finally:
         if sweeper is not None:
             sweeper.stop()

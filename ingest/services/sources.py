@@ -221,17 +221,26 @@ class PollSchedule:
 
 
 def poll_all(
-    db: Database, locks: Locks | None = None, schedule: PollSchedule | None = None
+    db: Database,
+    locks: Locks | None = None,
+    schedule: PollSchedule | None = None,
+    dispatch: Callable[[str], None] | None = None,
 ) -> dict[str, list[str]]:
     """Poll every enabled source (with a ``schedule``, those that are due); one broken source never
-    stops the others. With ``locks``, a source another process is polling is skipped."""
+    stops the others. With ``locks``, a source another process is polling is skipped. With
+    ``dispatch``, each due source is handed to it (a poll job for the workers) instead of being
+    polled here; its documents are then not in the result."""
     results: dict[str, list[str]] = {}
     for src in list_sources(db):
         if not src["enabled"] or (schedule is not None and not schedule.due(src)):
             continue
         name = src["name"]
         try:
-            found = poll_source(db, name) if locks is None else poll_source_locked(db, name, locks)
+            if dispatch is not None:
+                dispatch(name)
+                found: list[str] | None = []
+            else:
+                found = poll_source(db, name) if locks is None else poll_source_locked(db, name, locks)
             results[name] = found or []
         except IngestError as exc:
             log.error("poll failed", source=name, error=str(exc))

@@ -177,7 +177,7 @@ class Workers:
         self.tmp_path = tmp_path
         self.procs: list[subprocess.Popen[bytes]] = []
 
-    def start(self, database_url: str, redis_url: str) -> subprocess.Popen[bytes]:
+    def start(self, database_url: str, redis_url: str, *args: str) -> subprocess.Popen[bytes]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("INGEST_")}
         env.update(
             INGEST_DATABASE_URL=database_url,
@@ -187,7 +187,7 @@ class Workers:
         )
         log = (self.tmp_path / f"worker-{len(self.procs)}.log").open("wb")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "ingest", "worker"],
+            [sys.executable, "-m", "ingest", "worker", *args],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -374,6 +374,70 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(
     assert set(report.resubmitted) == left
     wait_all_concluded(p, ids, 60)
     assert_each_concluded_once(p, ids)
+
+
+def rq_worker_pids(redis_url: str) -> set[int]:
+    return {w.pid for w in Worker.all(connection=redis.Redis.from_url(redis_url)) if w.pid}
+
+
+@POSTGRES_ONLY
+def test_a_pool_process_killed_mid_batch_is_replaced_and_nothing_is_lost_or_doubled(
+    shop: Pipeline, redis_url: str, workers: Workers
+) -> None:
+    p = with_redis(shop, redis_url)
+    ids = store_batch(p, 150, "pool")
+    runner_for(p, redis_url).submit(ids)
+    supervisor = workers.start(p.settings.database_url, redis_url, "--processes", "2")
+    wait_until(lambda: len(rq_worker_pids(redis_url)) == 2, 60, "the pool's two workers")
+    processes = rq_worker_pids(redis_url)
+    assert processes <= set(_descendants(supervisor.pid))
+    wait_until(lambda: concluded(p, ids) >= 20, 60, "the batch to get going")
+
+    # kill -9 the pool process running a job; the supervisor starts another in its place
+    abandoned: list[str] = []
+    victim = 0
+    for _attempt in range(20):
+        wait_until(lambda: running_received(p, redis_url), 30, "a job to be running", poll=0.005)
+        running = started_documents(redis_url)
+        victim = next((pid for d in running for pid in holder_pids(redis_url, d) if pid in processes), 0)
+        if not victim:
+            continue
+        os.kill(victim, signal.SIGKILL)
+        left = states(p, ids)
+        abandoned = [d for d in running if left[d] == "received" and victim in holder_pids(redis_url, d)]
+        if abandoned:
+            break
+    assert abandoned, "could not kill a pool process in the middle of a job"
+    wait_until(
+        lambda: victim not in _descendants(supervisor.pid) and len(set(_descendants(supervisor.pid))) >= 2,
+        30,
+        "the supervisor to replace the killed process",
+    )
+    assert supervisor.poll() is None, "the supervisor died with its process:\n" + workers.log(0)
+
+    queue = Queue(DOCUMENTS, connection=redis.Redis.from_url(redis_url), serializer=JSONSerializer)
+    wait_until(lambda: queue.count == 0, 120, "the queue to drain")
+    wait_until_settled(p, ids)
+    left = {d for d, s in states(p, ids).items() if s == DocumentState.RECEIVED.value}
+    assert set(abandoned) <= left
+    report = sweep(p.db, runner_for(p, redis_url), older_than=0)
+    assert set(report.resubmitted) == left
+    wait_all_concluded(p, ids, 60)
+    assert_each_concluded_once(p, ids)
+
+    # SIGTERM stops the pool: every process finishes, the supervisor exits cleanly
+    children = _descendants(supervisor.pid)
+    supervisor.send_signal(signal.SIGTERM)
+    assert supervisor.wait(timeout=30) == 0, workers.log(0)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists() and _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 @POSTGRES_ONLY
