@@ -27,6 +27,20 @@ class Settings(BaseSettings):
     job_timeout_seconds: int = Field(default=300, gt=0)
     sweep_grace_seconds: float = Field(default=300.0, ge=0)  # received this long ago and not done: resubmit
     poll_lock_seconds: float = Field(default=900.0, gt=0)  # a source poll holds its lock at most this long
+    # exports through the outbox: exponential backoff between attempts, then `failed`
+    outbox_backoff_seconds: float = Field(default=30.0, ge=0)
+    outbox_backoff_cap_seconds: float = Field(default=3600.0, ge=0)
+    outbox_max_attempts: int = Field(default=10, ge=1)
+    outbox_timeout_seconds: float = Field(default=10.0, gt=0)  # one webhook request
+    # email confirmations: smtp://host:port (STARTTLS with smtp_starttls) or smtps://host:port
+    smtp_url: str | None = None
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_password_file: Path | None = None
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    smtp_ca_file: Path | None = None  # certificates to trust beyond the system's
+    mail_from: str | None = None  # the From of confirmations, e.g. "Northwind Orders <orders@…>"
     log_format: str = Field(default="console", pattern="^(console|json)$")
     log_level: str | None = None  # default: WARNING for commands, INFO for run/worker/serve
 

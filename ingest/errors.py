@@ -11,6 +11,7 @@
     ├── ConflictError                the record changed meanwhile or is in another state (kind)
     ├── CorrectionError              a clerk's correction is not valid (names the line)
     ├── SchemaError                  the database schema is missing or out of date
+    ├── DeliveryError                a mail server refused a message for good (a 5xx reply)
     └── TransientError               database, Redis or network trouble: retry later
 
 Library exceptions are translated at the boundary (``raise DocumentError(...) from exc``) so that
@@ -134,6 +135,11 @@ class CorrectionError(IngestError):
 
 class SchemaError(IngestError):
     """The database has no schema or an old one."""
+
+
+class DeliveryError(IngestError):
+    """A message we send was refused for good (the recipient or the message); retrying will not
+    help. Passing refusals (4xx, no connection) are :class:`TransientError`."""
 
 
 class TransientError(IngestError):

@@ -28,7 +28,7 @@ def create_app(
     settings: Settings, db: Database | None = None, *, secure_cookies: bool | None = None
 ) -> Flask:
     """The review UI for ``settings``; ``db`` defaults to ``Database(settings.database_url)``."""
-    from review_ui import admin, admin_setup, auth, dashboard, errors, orders, views
+    from review_ui import admin, admin_messages, admin_setup, auth, dashboard, errors, orders, views
     from review_ui import metrics as operations
 
     app = Flask(__name__)
@@ -53,6 +53,7 @@ def create_app(
     app.register_blueprint(orders.blueprint)
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(admin_setup.blueprint)
+    app.register_blueprint(admin_messages.blueprint)
     auth.register(app)
     app.register_blueprint(operations.blueprint)
     app.register_blueprint(dashboard.blueprint)

@@ -15,7 +15,12 @@ from ingest.db import Database
 from ingest.db.users import ROLES
 from ingest.errors import ConfigError, IngestError, MasterDataError, MasterDataProblem
 from ingest.services.masterdata import REQUIRED, LoadReport, load_directory
-from ingest.services.partners import add_partner, list_partners, remove_partner
+from ingest.services.partners import (
+    add_partner,
+    list_partners,
+    remove_partner,
+    set_partner_acknowledgments,
+)
 from ingest.services.setup_admin import (
     browse_customers,
     browse_products,
@@ -32,7 +37,7 @@ from review_ui.auth import current_user
 blueprint = Blueprint("setup", __name__, url_prefix="/admin")
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-UPLOADS = tuple(REQUIRED)  # customers.csv, products.csv, customer_items.csv
+UPLOADS = tuple(REQUIRED)  # customers.csv, products.csv, customer_items.csv, ship_to_locations.csv
 
 
 def _db() -> Database:
@@ -168,10 +173,24 @@ def add_partner_page() -> BaseResponse | tuple[str, int]:
             request.form.get("send_997") == "1",
             form["expected_version"] or None,
             actor=_actor(),
+            send_855=request.form.get("send_855") == "1",
         )
     except IngestError as exc:
         return _partners_page(exc.message, form)
     flash(f"partner {form['qualifier']}/{form['edi_id']} added.", "ok")
+    return redirect(url_for("setup.partners"))
+
+
+@blueprint.post("/partners/855")
+def partner_855_page() -> BaseResponse | tuple[str, int]:
+    qualifier = request.form.get("qualifier", "")
+    edi_id = request.form.get("edi_id", "")
+    send_855 = request.form.get("send_855") == "1"
+    try:
+        set_partner_acknowledgments(_db(), qualifier, edi_id, send_855=send_855, actor=_actor())
+    except IngestError as exc:
+        return _partners_page(exc.message)
+    flash(f"partner {qualifier}/{edi_id}: 855s {'on' if send_855 else 'off'}.", "ok")
     return redirect(url_for("setup.partners"))
 
 

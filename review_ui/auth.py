@@ -42,7 +42,7 @@ blueprint = Blueprint("auth", __name__)
 
 PUBLIC = frozenset({"auth.login", "static", "review.healthz"})
 PUBLIC_BLUEPRINTS = frozenset({"operations"})  # /metrics and /healthz/workers for monitoring
-ADMIN_BLUEPRINTS = frozenset({"admin", "dashboard", "setup"})
+ADMIN_BLUEPRINTS = frozenset({"admin", "dashboard", "setup", "messages"})
 MAX_FAILURES = 5
 WINDOW_SECONDS = 300.0
 ADDRESS_FACTOR = 10

@@ -27,6 +27,8 @@ from ingest.db.review import ReviewLine, ReviewOrder
 from ingest.errors import ConflictError, CorrectionError
 from ingest.services.catalog_search import search_products
 from ingest.services.change_view import change_difference
+from ingest.services.confirmations import confirmations_enabled
+from ingest.services.deps import OutboxDispatcher
 from ingest.services.review import (
     LineCorrection,
     age,
@@ -47,6 +49,22 @@ blueprint = Blueprint("orders", __name__)
 
 CHANNELS = ("email", "edi", "file")
 STALE = "Someone changed this order while you were looking at it. Reload it and decide again."
+
+
+def _outbox() -> OutboxDispatcher:
+    """Where an approved order's exports go (the outbound queue, or this process), made on first use."""
+    dispatcher: OutboxDispatcher | None = current_app.extensions.get("review_ui.outbox")
+    if dispatcher is None:
+        from ingest.bootstrap import build_outbox_dispatcher
+
+        dispatcher = build_outbox_dispatcher(current_app.extensions["review_ui.settings"], _db())
+        current_app.extensions["review_ui.outbox"] = dispatcher
+    return dispatcher
+
+
+def _confirm() -> bool:
+    """Whether emailed orders get a reply (SMTP configured)."""
+    return confirmations_enabled(current_app.extensions["review_ui.settings"])
 
 
 def _db() -> Database:
@@ -278,6 +296,13 @@ def _corrections(forms: list[LineForm]) -> dict[int, LineCorrection]:
     return corrections
 
 
+def _ship_to_choice(order: ReviewOrder) -> str | None:
+    """The ship-to location the clerk typed, when it differs from the one shown."""
+    chosen = request.form.get("ship_to_location_id", "").strip()
+    shown = (order.ship_to_location or {}).get("location_id") or ""
+    return chosen if chosen and chosen != shown else None
+
+
 @blueprint.post("/orders/<order_id>/approve")
 def approve_order(order_id: str) -> BaseResponse | tuple[str, int]:
     current = show_order(_db(), order_id)
@@ -297,8 +322,11 @@ def approve_order(order_id: str) -> BaseResponse | tuple[str, int]:
             _actor(),
             expected_version=version,
             customer_id=customer if customer and customer != current.customer_id else None,
+            ship_to_location_id=_ship_to_choice(current),
             lines=corrections,
             note=request.form.get("note", "").strip() or None,
+            outbox=_outbox(),
+            confirm=_confirm(),
         )
     except ConflictError as exc:
         return _order_page(current, forms, error=exc.message, stale=exc.kind == "stale_version", status=409)
@@ -316,7 +344,15 @@ def approve_order(order_id: str) -> BaseResponse | tuple[str, int]:
 def reject_order(order_id: str) -> BaseResponse | tuple[str, int]:
     current = show_order(_db(), order_id)
     try:
-        reject(_db(), order_id, _actor(), request.form.get("reason", ""), expected_version=_version())
+        reject(
+            _db(),
+            order_id,
+            _actor(),
+            request.form.get("reason", ""),
+            expected_version=_version(),
+            outbox=_outbox(),
+            confirm=_confirm(),
+        )
     except ConflictError as exc:
         return _order_page(current, error=exc.message, stale=exc.kind == "stale_version", status=409)
     except CorrectionError as exc:

@@ -7,9 +7,11 @@ import click
 
 from ingest.cli.admin import db_group, masterdata_group, partner_group, source_group
 from ingest.cli.common import IngestGroup
+from ingest.cli.customers import customer_group
 from ingest.cli.documents import documents_cmd, parse_cmd, process_cmd, retry_cmd, status_cmd
 from ingest.cli.failed import failed_group
 from ingest.cli.ops import metrics_cmd, source_interval_cmd, sweep_cmd, worker_health_cmd
+from ingest.cli.outbox import outbox_group, target_group
 from ingest.cli.reports import report_cmd
 from ingest.cli.review import learned_group, review_group
 from ingest.cli.rules import rules_group
@@ -52,7 +54,10 @@ for command in (
     cli.add_command(command)
 for command in (sweep_cmd, failed_group, metrics_cmd, worker_health_cmd, user_group, report_cmd):
     cli.add_command(command)
+cli.add_command(customer_group)
 source_group.add_command(source_interval_cmd)
+export_cmd.add_command(target_group)
+cli.add_command(outbox_group)
 
 
 def main() -> None:

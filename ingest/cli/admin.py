@@ -7,10 +7,15 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ingest.cli.common import AppContext, IngestGroup, emit_json, out, pass_app
+from ingest.cli.common import AppContext, IngestGroup, actor_option, emit_json, out, pass_app
 from ingest.errors import MasterDataError
 from ingest.services.masterdata import load_directory
-from ingest.services.partners import add_partner, list_partners, remove_partner
+from ingest.services.partners import (
+    add_partner,
+    list_partners,
+    remove_partner,
+    set_partner_acknowledgments,
+)
 from ingest.services.sources import add_edi_folder, add_sftp, list_sources, remove_source
 
 
@@ -41,7 +46,8 @@ def masterdata_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def masterdata_load(app: AppContext, directory: Path, as_json: bool) -> None:
-    """Load customers.csv, products.csv, customer_items.csv and vendor.json from DIRECTORY.
+    """Load customers.csv, products.csv, customer_items.csv, ship_to_locations.csv and vendor.json
+    from DIRECTORY.
 
     A file with a bad row is rejected whole, naming file, row and column; exit status 1 then."""
     report = load_directory(app.pipeline().db, directory)
@@ -274,13 +280,20 @@ def partner_group() -> None:
 @click.option("--name", help="A name for people.")
 @click.option("--no-997", "no_997", is_flag=True, help="Do not send 997 acknowledgments to this partner.")
 @click.option(
+    "--855/--no-855", "send_855", default=False, show_default=True,
+    help="Send an 855 purchase order acknowledgment when an order is committed or rejected.",
+)  # fmt: skip
+@click.option(
     "--version", "expected_version", help="The X12 version (GS08) agreed, e.g. 004010; others go to review."
 )
 @pass_app
 def partner_add(app: AppContext, qualifier: str, edi_id: str, customer_id: str | None, name: str | None,
-                no_997: bool, expected_version: str | None) -> None:  # fmt: skip
+                no_997: bool, send_855: bool, expected_version: str | None) -> None:  # fmt: skip
     """Add a partner by its interchange sender QUALIFIER and EDI_ID (ISA05/ISA06)."""
-    p = add_partner(app.pipeline().db, qualifier, edi_id, customer_id, name, not no_997, expected_version)
+    p = add_partner(
+        app.pipeline().db, qualifier, edi_id, customer_id, name, not no_997, expected_version,
+        send_855=send_855,
+    )  # fmt: skip
     out.print(
         f"partner {p.qualifier}/{p.edi_id} added" + (f" as customer {p.customer_id}" if p.customer_id else "")
     )
@@ -301,16 +314,40 @@ def partner_list(app: AppContext, as_json: bool) -> None:
                     "customer_id": p.customer_id,
                     "name": p.name,
                     "send_997": p.send_997,
+                    "send_855": p.send_855,
                     "expected_version": p.expected_version,
                 }
             )
         return
     table = Table()
-    for col in ("qualifier", "edi id", "customer", "name", "997"):
+    for col in ("qualifier", "edi id", "customer", "name", "997", "855"):
         table.add_column(col)
     for p in partners:
-        table.add_row(p.qualifier, p.edi_id, p.customer_id or "", p.name or "", "yes" if p.send_997 else "no")
+        table.add_row(
+            p.qualifier, p.edi_id, p.customer_id or "", p.name or "",
+            "yes" if p.send_997 else "no", "yes" if p.send_855 else "no",
+        )  # fmt: skip
     out.print(table)
+
+
+@partner_group.command("set")
+@click.argument("qualifier")
+@click.argument("edi_id")
+@click.option("--997/--no-997", "send_997", default=None, help="Send 997 functional acknowledgments.")
+@click.option("--855/--no-855", "send_855", default=None, help="Send 855 purchase order acknowledgments.")
+@actor_option
+@pass_app
+def partner_set(
+    app: AppContext, qualifier: str, edi_id: str, send_997: bool | None, send_855: bool | None, actor: str
+) -> None:
+    """Change which acknowledgments a partner gets."""
+    if send_997 is None and send_855 is None:
+        raise click.UsageError("give --997/--no-997 or --855/--no-855")
+    p = set_partner_acknowledgments(
+        app.pipeline().db, qualifier, edi_id, send_997=send_997, send_855=send_855, actor=actor
+    )
+    on = {True: "on", False: "off"}
+    out.print(f"partner {p.qualifier}/{p.edi_id}: 997 {on[p.send_997]}, 855 {on[p.send_855]}")
 
 
 @partner_group.command("remove")

@@ -61,6 +61,12 @@ def parse_cmd(files: tuple[Path, ...], as_json: bool) -> None:
         raise SystemExit(1)
 
 
+def _location_text(order: dict[str, Any]) -> str:
+    """' ship-to 0012' when the order's ship-to was resolved to one of the customer's locations."""
+    location = order.get("ship_to_location")
+    return f" ship-to {location['location_id']}" if location and location.get("location_id") else ""
+
+
 def _print_records(records: list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
         for rec in records:
@@ -85,7 +91,7 @@ def _print_records(records: list[dict[str, Any]], as_json: bool) -> None:
             detail = f"already received as {rec['duplicate_of']}"
         else:
             detail = "; ".join(r for o in orders for r in o["reasons"][:4])
-        po = ", ".join(f"{o['po_number'] or '?'} ({o['status']})" for o in orders)
+        po = ", ".join(f"{o['po_number'] or '?'} ({o['status']}){_location_text(o)}" for o in orders)
         status = rec["status"]
         table.add_row(
             str(rec["file"] or rec["source_ref"]), f"[{colors.get(status, 'white')}]{status}[/]", po, detail

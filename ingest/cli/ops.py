@@ -13,6 +13,7 @@ from ingest.cli.common import AppContext, emit_json, err, out, pass_app
 from ingest.errors import ConfigError, TransientError
 from ingest.services.deps import Pipeline
 from ingest.services.metrics import QueueFigures, metrics_text
+from ingest.services.outbox import dispatcher_for
 from ingest.services.sources import Locks, set_poll_interval
 from ingest.services.sweeper import SweepReport, sweep
 
@@ -45,7 +46,7 @@ def _sweep_once(app: AppContext, older_than: float) -> SweepReport:
         from ingest.queue.sweep import sweep_queues
 
         return sweep_queues(pipeline, connect_redis(pipeline.settings.redis_url), older_than)
-    return sweep(pipeline.db, app.runner(), older_than=older_than)
+    return sweep(pipeline.db, app.runner(), older_than=older_than, outbox=dispatcher_for(pipeline))
 
 
 def _print_sweep(report: SweepReport, as_json: bool) -> None:
@@ -61,6 +62,8 @@ def _print_sweep(report: SweepReport, as_json: bool) -> None:
         )
     else:
         out.print(f"nothing to sweep: no document left received since before {when}")
+    if report.outbox:
+        out.print(f"{len(report.outbox)} outbox entries due handed to delivery")
 
 
 @click.command("sweep")
@@ -103,7 +106,7 @@ def sweep_cmd(app: AppContext, older_than: float | None, every: float | None, as
                 _print_sweep(report, as_json)
             time.sleep(every)
     while True:
-        report = sweep(pipeline.db, app.runner(), older_than=grace)
+        report = sweep(pipeline.db, app.runner(), older_than=grace, outbox=dispatcher_for(pipeline))
         if report.resubmitted or as_json:
             _print_sweep(report, as_json)
         time.sleep(every)

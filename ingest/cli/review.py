@@ -10,7 +10,9 @@ from rich.table import Table
 
 from ingest.cli.common import AppContext, IngestGroup, actor_option, emit_json, out, pass_app
 from ingest.domain.masterdata import LearnedItem
+from ingest.services.confirmations import confirmations_enabled
 from ingest.services.learned import learned_items, revoke_learned
+from ingest.services.outbox import dispatcher_for
 from ingest.services.review import (
     LineCorrection,
     ReviewOrder,
@@ -95,6 +97,13 @@ def _print_order(order: ReviewOrder) -> None:
         f"(confidence {order.customer_confidence:.2f})",
         markup=False,
     )
+    if order.ship_to_location:
+        loc = order.ship_to_location
+        out.print(
+            f"ship-to location: {loc['location_id'] or '?'}: {loc['reason']} "
+            f"(confidence {loc['confidence']:.2f})",
+            markup=False,
+        )
     if order.reviewed_by:
         note = f": {order.review_note}" if order.review_note else ""
         when = f"{order.reviewed_at:%Y-%m-%d %H:%M}" if order.reviewed_at else ""
@@ -176,6 +185,9 @@ def _print_verdict(verdict: Verdict, as_json: bool) -> None:
 @click.option("--quantity", "quantities", multiple=True, metavar="LINE=Q")
 @click.option("--uom", "uoms", multiple=True, metavar="LINE=UNIT")
 @click.option("--price", "prices", multiple=True, metavar="LINE=PRICE")
+@click.option(
+    "--ship-to", "ship_to", metavar="LOCATION", help="The customer's ship-to location (its location_id)."
+)
 @version_option
 @click.option("--note")
 @click.option("--json", "as_json", is_flag=True)
@@ -189,6 +201,7 @@ def review_approve(
     quantities: tuple[str, ...],
     uoms: tuple[str, ...],
     prices: tuple[str, ...],
+    ship_to: str | None,
     version: int | None,
     note: str | None,
     as_json: bool,
@@ -204,14 +217,18 @@ def review_approve(
         )
         for n in sorted({*sku_by, *qty_by, *uom_by, *price_by})
     }
+    pipeline = app.pipeline()
     verdict = approve(
-        app.pipeline().db,
+        pipeline.db,
         order_id,
         actor,
         expected_version=version,
         customer_id=customer_id,
         lines=lines,
         note=note,
+        outbox=dispatcher_for(pipeline),
+        ship_to_location_id=ship_to,
+        confirm=confirmations_enabled(pipeline.settings),
     )
     _print_verdict(verdict, as_json)
 
@@ -227,7 +244,17 @@ def review_reject(
     app: AppContext, order_id: str, reason: str, version: int | None, as_json: bool, actor: str
 ) -> None:
     """Reject the order: it is not committed."""
-    _print_verdict(reject(app.pipeline().db, order_id, actor, reason, version), as_json)
+    pipeline = app.pipeline()
+    verdict = reject(
+        pipeline.db,
+        order_id,
+        actor,
+        reason,
+        version,
+        outbox=dispatcher_for(pipeline),
+        confirm=confirmations_enabled(pipeline.settings),
+    )
+    _print_verdict(verdict, as_json)
 
 
 @review_group.command("hold")

@@ -24,6 +24,7 @@ from ingest.services.export import committed_orders, write_export
 from ingest.services.intake import channel_for, receive
 from ingest.services.mail import MailWatcher
 from ingest.services.masterdata import load_directory
+from ingest.services.outbox import dispatcher_for
 from ingest.services.sources import PollSchedule, list_sources, poll_all, settle_all
 from ingest.services.status import counts, document_records
 from ingest.services.sweeper import sweep
@@ -45,17 +46,31 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 @click.option(
     "--timeout", default=600.0, show_default=True, help="With --once: seconds to wait for the work."
 )
+@click.option(
+    "--poll-here",
+    is_flag=True,
+    help="With Redis: poll the sources in this process instead of queueing poll jobs for the workers.",
+)
 @pass_app
-def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> None:
+def run_cmd(app: AppContext, once: bool, interval: float, timeout: float, poll_here: bool) -> None:
     """The service: poll every source and process what arrives (queued when Redis is configured).
 
-    Documents left received by an earlier crash are picked up again at every poll. A source is
-    polled by one process at a time, however many run."""
+    With Redis, each due source gets a poll job on the `polls` queue (at most one waiting per
+    source) and the workers poll; with --once, or without Redis, this process polls. Documents left
+    received by an earlier crash are picked up again at every pass. A source is polled by one
+    process at a time, however many run."""
     app.default_log_level = "INFO"
     pipeline = app.pipeline()
     runner = app.runner()
     locks = source_locks(pipeline)
     schedule = None if once else PollSchedule(interval)
+    dispatch = None
+    redis_url = pipeline.settings.redis_url
+    if redis_url and not once and not poll_here:
+        from ingest.queue.polls import RqPolls
+        from ingest.queue.runners import connect_redis
+
+        dispatch = RqPolls(connect_redis(redis_url), timeout=pipeline.settings.poll_lock_seconds).dispatch
     watcher = None
     mailboxes: dict[str, dict[str, Any]] = {}
     if not once:
@@ -68,9 +83,10 @@ def run_cmd(app: AppContext, once: bool, interval: float, timeout: float) -> Non
             watcher = MailWatcher(mailboxes)
             watcher.start()
     while True:
-        polled = poll_all(pipeline.db, locks, schedule)
+        polled = poll_all(pipeline.db, locks, schedule, dispatch)
         # everything still received is (re)submitted: new documents, and those an earlier crash left
-        waiting = sweep(pipeline.db, runner, older_than=0).resubmitted
+        # and the outbox entries due (first attempts a queue lost, retries whose time has come)
+        waiting = sweep(pipeline.db, runner, older_than=0, outbox=dispatcher_for(pipeline)).resubmitted
         new = [i for ids in polled.values() for i in ids]
         log.info("poll done", new_documents=len(new), waiting=len(waiting), runner=runner.name)
         deliver_pending(pipeline.db)
@@ -104,8 +120,24 @@ def _source_config(pipeline: Pipeline, name: str) -> dict[str, Any]:
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
 @click.option("--no-fork", is_flag=True, help="Run jobs in the worker process (faster, less isolated).")
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    envvar="INGEST_WORKER_PROCESSES",
+    help="Run N long-lived worker processes under a supervisor that replaces any that dies "
+    "(the fastest way; one per CPU is a good start). [env: INGEST_WORKER_PROCESSES]",
+)
+@click.option(
+    "--max-jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --processes: replace each process after this many jobs (bounds memory growth).",
+)
 @pass_app
-def worker_cmd(app: AppContext, burst: bool, no_fork: bool) -> None:
+def worker_cmd(
+    app: AppContext, burst: bool, no_fork: bool, processes: int | None, max_jobs: int | None
+) -> None:
     """An rq worker for the pipeline queues (needs INGEST_REDIS_URL)."""
     app.default_log_level = "INFO"
     settings = app.settings
@@ -117,7 +149,15 @@ def worker_cmd(app: AppContext, burst: bool, no_fork: bool) -> None:
     from ingest.queue.runners import connect_redis
     from ingest.queue.worker import run_worker
 
-    run_worker(app.pipeline(), connect_redis(settings.redis_url), burst=burst, fork=not no_fork)
+    redis = connect_redis(settings.redis_url)  # fails here, clearly, when Redis is not there
+    if processes is not None:
+        from ingest.queue.pool import WorkerPool
+
+        WorkerPool(app.pipeline(), settings.redis_url, processes, burst=burst, max_jobs=max_jobs).run()
+        return
+    if max_jobs is not None:
+        raise click.UsageError("--max-jobs goes with --processes")
+    run_worker(app.pipeline(), redis, burst=burst, fork=not no_fork)
 
 
 @click.command("serve")
@@ -139,7 +179,7 @@ def _serve(app: AppContext, host: str, port: int) -> None:
     serve(create_app(pipeline.settings, pipeline.db), host, port)
 
 
-@click.command("export")
+@click.group("export", invoke_without_command=True, no_args_is_help=False)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option(
     "--since",
@@ -149,9 +189,15 @@ def _serve(app: AppContext, host: str, port: int) -> None:
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout)."
 )
-@pass_app
-def export_cmd(app: AppContext, fmt: str, since: datetime | None, output: Path | None) -> None:
-    """Committed orders as JSON Lines (one order per line) or CSV (one row per order line)."""
+@click.pass_context
+def export_cmd(ctx: click.Context, fmt: str, since: datetime | None, output: Path | None) -> None:
+    """Committed orders as JSON Lines (one order per line) or CSV (one row per order line).
+
+    `ingest export target ...` configures where each order is also sent as it is committed
+    (folders, webhooks), through the outbox (`ingest outbox`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    app = ctx.ensure_object(AppContext)
     if since is not None and since.tzinfo is None:
         from datetime import UTC
 

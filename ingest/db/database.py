@@ -14,8 +14,10 @@ from ingest.db.engine import make_engine, make_session_factory
 from ingest.db.learned import LearnedRepository
 from ingest.db.mail import MailRepository
 from ingest.db.masterdata import MasterDataStore, SqlMasterDataView
+from ingest.db.messages import MessageRepository
 from ingest.db.migrate import check_schema, upgrade
 from ingest.db.orders import OrderRepository
+from ingest.db.outbox import ExportTargetRepository, OutboxRepository
 from ingest.db.replay import ReplayRepository
 from ingest.db.review import ReviewRepository
 from ingest.db.rules import RuleStore
@@ -46,6 +48,9 @@ class UnitOfWork:
         self.review = ReviewRepository(self.session, self.actor)
         self.replay = ReplayRepository(self.session)
         self.users = UserRepository(self.session, self.actor)
+        self.messages = MessageRepository(self.session, self.actor)
+        self.outbox = OutboxRepository(self.session, self.actor)
+        self.export_targets = ExportTargetRepository(self.session, self.actor)
         return self
 
     def commit(self) -> None:

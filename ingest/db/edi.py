@@ -23,6 +23,7 @@ class TradingPartner:
     name: str | None
     send_997: bool
     expected_version: str | None = None  # GS08 the partner agreed to send, e.g. 004010
+    send_855: bool = False  # an 855 purchase order acknowledgment for each order decided
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,9 @@ class StoredAcknowledgment:
 
 def _partner(row: TradingPartnerRow) -> TradingPartner:
     return TradingPartner(
-        row.qualifier, row.edi_id, row.customer_id, row.name, row.send_997, row.expected_version
-    )
+        row.qualifier, row.edi_id, row.customer_id, row.name, row.send_997, row.expected_version,
+        bool(row.send_855),
+    )  # fmt: skip
 
 
 def _ack(row: AcknowledgmentRow) -> StoredAcknowledgment:
@@ -55,10 +57,12 @@ class EdiRepository:
     def __init__(self, session: Session, actor: str) -> None:
         self.session = session
         self.actor = actor
+        self._partners: dict[tuple[str, str], TradingPartner | None] = {}  # read once per transaction
 
     # --- trading partners ----------------------------------------------------------------------
 
     def add_partner(self, partner: TradingPartner) -> None:
+        self._partners.clear()
         key = (partner.qualifier, partner.edi_id)
         if self.session.get(TradingPartnerRow, key) is not None:
             raise ConfigError(f"trading partner {partner.qualifier}/{partner.edi_id} exists already")
@@ -66,6 +70,7 @@ class EdiRepository:
             TradingPartnerRow(
                 qualifier=partner.qualifier, edi_id=partner.edi_id, customer_id=partner.customer_id,
                 name=partner.name, send_997=partner.send_997, expected_version=partner.expected_version,
+                send_855=partner.send_855,
             )
         )  # fmt: skip
         record(
@@ -75,10 +80,35 @@ class EdiRepository:
             "trading_partner",
             "/".join(key),
             None,
-            {"customer_id": partner.customer_id, "name": partner.name, "send_997": partner.send_997},
+            {
+                "customer_id": partner.customer_id,
+                "name": partner.name,
+                "send_997": partner.send_997,
+                "send_855": partner.send_855,
+            },
         )
 
+    def set_partner_acknowledgments(
+        self, qualifier: str, edi_id: str, *, send_997: bool | None = None, send_855: bool | None = None
+    ) -> TradingPartner:
+        """Change which acknowledgments a partner gets; None keeps a setting."""
+        self._partners.clear()
+        row = self.session.get(TradingPartnerRow, (qualifier, edi_id))
+        if row is None:
+            raise NotFoundError(f"no trading partner {qualifier}/{edi_id} (see `ingest partner list`)")
+        before = {"send_997": row.send_997, "send_855": row.send_855}
+        if send_997 is not None:
+            row.send_997 = send_997
+        if send_855 is not None:
+            row.send_855 = send_855
+        self.session.flush()
+        after = {"send_997": row.send_997, "send_855": row.send_855}
+        key = f"{qualifier}/{edi_id}"
+        record(self.session, self.actor, "partner.changed", "trading_partner", key, before, after)
+        return _partner(row)
+
     def remove_partner(self, qualifier: str, edi_id: str) -> None:
+        self._partners.clear()
         row = self.session.get(TradingPartnerRow, (qualifier, edi_id))
         if row is None:
             raise NotFoundError(f"no trading partner {qualifier}/{edi_id} (see `ingest partner list`)")
@@ -99,8 +129,11 @@ class EdiRepository:
         return [_partner(r) for r in rows]
 
     def partner(self, qualifier: str, edi_id: str) -> TradingPartner | None:
-        row = self.session.get(TradingPartnerRow, (qualifier.strip(), edi_id.strip()))
-        return _partner(row) if row else None
+        key = (qualifier.strip(), edi_id.strip())
+        if key not in self._partners:
+            row = self.session.get(TradingPartnerRow, key)
+            self._partners[key] = _partner(row) if row else None
+        return self._partners[key]
 
     # --- interchanges -------------------------------------------------------------------------
 

@@ -21,10 +21,18 @@ from ingest.db.tables import (
     CustomerRow,
     ProductRow,
     SettingRow,
+    ShipToLocationRow,
     TradingPartnerRow,
 )
 from ingest.domain.identifiers import normalize_gtin
-from ingest.domain.masterdata import Customer, CustomerItem, LearnedItem, Product, VendorProfile
+from ingest.domain.masterdata import (
+    Customer,
+    CustomerItem,
+    LearnedItem,
+    Product,
+    ShipToLocation,
+    VendorProfile,
+)
 from ingest.matching.catalog import DescriptionIndex
 from ingest.matching.customer_index import CustomerIndex
 from ingest.matching.descriptions import Synonyms
@@ -34,6 +42,9 @@ BATCH = 2000
 VENDOR_KEY = "vendor"
 PRODUCTS_VERSION_KEY = "products_version"
 CUSTOMERS_VERSION_KEY = "customers_version"
+ITEMS_VERSION_KEY = "customer_items_version"
+LOCATIONS_VERSION_KEY = "ship_to_locations_version"
+CHANGES = "masterdata_changes"
 
 T = TypeVar("T")
 
@@ -69,6 +80,7 @@ INDEXES = IndexCache()
 def _bump(session: Session, key: str) -> None:
     """A new random version: a cache never mistakes a rebuilt database for the one it indexed."""
     row = session.get(SettingRow, key, with_for_update=True)
+    session.info[CHANGES] = session.info.get(CHANGES, 0) + 1  # versions read in this session are stale
     value = {"version": uuid.uuid4().hex}
     if row is None:
         session.add(SettingRow(key=key, value=value, updated_at=datetime.now(UTC)))
@@ -160,6 +172,7 @@ class MasterDataStore:
         now = datetime.now(UTC)
         rows = [{**i.model_dump(), "part_key": i.part_key, "updated_at": now} for i in items]
         _upsert(self.session, CustomerItemRow.__table__, rows, ["customer_id", "customer_part_number"])  # type: ignore[arg-type]
+        _bump(self.session, ITEMS_VERSION_KEY)
         record(
             self.session,
             self.actor,
@@ -169,6 +182,36 @@ class MasterDataStore:
             None,
             {"rows": len(rows)},
         )
+
+    def upsert_locations(self, locations: Sequence[ShipToLocation]) -> None:
+        now = datetime.now(UTC)
+        rows = [
+            {**loc.model_dump(), "location_key": loc.location_key, "updated_at": now} for loc in locations
+        ]
+        _upsert(self.session, ShipToLocationRow.__table__, rows, ["customer_id", "location_id"])  # type: ignore[arg-type]
+        _bump(self.session, LOCATIONS_VERSION_KEY)
+        record(
+            self.session,
+            self.actor,
+            "masterdata.ship_to_locations",
+            "masterdata",
+            "ship_to_locations",
+            None,
+            {"rows": len(rows)},
+        )
+
+    def location_keys(self, customer_ids: Iterable[str]) -> dict[tuple[str, str], str]:
+        """(customer, location key) -> location id of the locations already stored for these customers."""
+        wanted = list(set(customer_ids))
+        found: dict[tuple[str, str], str] = {}
+        loc = ShipToLocationRow
+        for start in range(0, len(wanted), BATCH):
+            stmt = select(loc.customer_id, loc.location_key, loc.location_id).where(
+                loc.customer_id.in_(wanted[start : start + BATCH])
+            )
+            for customer_id, key, location_id in self.session.execute(stmt):
+                found[(customer_id, key)] = location_id
+        return found
 
     def set_vendor(self, vendor: VendorProfile) -> None:
         row = self.session.get(SettingRow, VENDOR_KEY)
@@ -232,6 +275,8 @@ class MasterDataStore:
             "customers": self.session.scalar(select(func.count()).select_from(CustomerRow)) or 0,
             "products": self.session.scalar(select(func.count()).select_from(ProductRow)) or 0,
             "customer_items": self.session.scalar(select(func.count()).select_from(CustomerItemRow)) or 0,
+            "ship_to_locations": self.session.scalar(select(func.count()).select_from(ShipToLocationRow))
+            or 0,
         }
 
 
@@ -267,25 +312,154 @@ def _product(row: ProductRow) -> Product:
     )
 
 
+def _location(row: ShipToLocationRow) -> ShipToLocation:
+    return ShipToLocation(
+        customer_id=row.customer_id,
+        location_id=row.location_id,
+        name=row.name,
+        gln=row.gln,
+        address1=row.address1,
+        address2=row.address2,
+        city=row.city,
+        state=row.state,
+        postal_code=row.postal_code,
+        country=row.country,
+        active=row.active,
+    )
+
+
+class LocationTable:
+    """Every ship-to location by customer and by GLN."""
+
+    def __init__(self, locations: Iterable[ShipToLocation]) -> None:
+        self.by_customer: dict[str, list[ShipToLocation]] = {}
+        self.by_gln: dict[str, list[ShipToLocation]] = {}
+        for loc in locations:
+            self.by_customer.setdefault(loc.customer_id, []).append(loc)
+            if loc.gln:
+                self.by_gln.setdefault(loc.gln, []).append(loc)
+
+
+class ProductTable:
+    """Every product by SKU, SKU key and GTIN: the identifier lookups of a line answered from
+    memory instead of three queries per line."""
+
+    def __init__(self, products: Iterable[Product]) -> None:
+        self.by_sku: dict[str, Product] = {}
+        self.by_key: dict[str, list[Product]] = {}
+        self.by_gtin: dict[str, list[Product]] = {}
+        for p in products:
+            self.by_sku[p.sku] = p
+            self.by_key.setdefault(p.sku_key, []).append(p)
+            if p.upc and (gtin := normalize_gtin(p.upc)):
+                self.by_gtin.setdefault(gtin, []).append(p)
+
+
+class CustomerTable:
+    """Every customer by id, EDI id, email domain and name key."""
+
+    def __init__(self, customers: Iterable[Customer]) -> None:
+        self.by_id: dict[str, Customer] = {}
+        self.by_edi_id: dict[str, list[Customer]] = {}
+        self.by_domain: dict[str, list[Customer]] = {}
+        self.by_name_key: dict[str, list[Customer]] = {}
+        for c in customers:
+            self.by_id[c.customer_id] = c
+            if c.edi_id:
+                self.by_edi_id.setdefault(c.edi_id.strip().upper(), []).append(c)
+            for domain in dict.fromkeys(d.lower() for d in c.email_domains):
+                self.by_domain.setdefault(domain, []).append(c)
+            self.by_name_key.setdefault(name_key(c.name), []).append(c)
+
+
 class SqlMasterDataView:
-    """The matcher's MasterDataView over the database, with a small per-instance cache."""
+    """The matcher's MasterDataView over the database. Products, customers and cross-references
+    are answered from per-process tables kept while their data version stands (every load bumps
+    it); data without a version (loaded some other way) is queried each time."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._vendor: VendorProfile | None = None
         self._vendor_loaded = False
+        self._versions: dict[str, str] = {}
+        self._changes = 0
+
+    def _table(self, kind: str, key: str, build: Callable[[], T]) -> T | None:
+        version = self._version(key)
+        return INDEXES.get(self._scope(kind), version, build) if version else None
+
+    def _products(self) -> ProductTable | None:
+        return self._table(
+            "product_table",
+            PRODUCTS_VERSION_KEY,
+            lambda: ProductTable(_product(r) for r in self.session.scalars(select(ProductRow))),
+        )
+
+    def _customers(self) -> CustomerTable | None:
+        return self._table(
+            "customer_table",
+            CUSTOMERS_VERSION_KEY,
+            lambda: CustomerTable(_customer(r) for r in self.session.scalars(select(CustomerRow))),
+        )
+
+    def _locations(self) -> LocationTable | None:
+        return self._table(
+            "location_table",
+            LOCATIONS_VERSION_KEY,
+            lambda: LocationTable(
+                _location(r)
+                for r in self.session.scalars(
+                    select(ShipToLocationRow).order_by(
+                        ShipToLocationRow.customer_id, ShipToLocationRow.location_id
+                    )
+                )
+            ),
+        )
+
+    def _cross_references(self) -> dict[tuple[str, str], str] | None:
+        def build() -> dict[tuple[str, str], str]:
+            item = CustomerItemRow
+            rows = self.session.execute(
+                select(item.customer_id, item.part_key, item.sku).order_by(
+                    item.customer_id, item.part_key, item.customer_part_number
+                )
+            )
+            found: dict[tuple[str, str], str] = {}
+            for customer_id, part_key, sku in rows:
+                found.setdefault((customer_id, part_key), sku)
+            return found
+
+        return self._table("cross_references", ITEMS_VERSION_KEY, build)
 
     def customer(self, customer_id: str) -> Customer | None:
+        if (table := self._customers()) is not None:
+            return table.by_id.get(customer_id.strip())
         row = self.session.get(CustomerRow, customer_id.strip())
         return _customer(row) if row else None
 
     def product(self, sku: str) -> Product | None:
+        if (table := self._products()) is not None:
+            return table.by_sku.get(sku)
         row = self.session.get(ProductRow, sku)
         return _product(row) if row else None
 
     def _version(self, key: str) -> str:
-        row = self.session.get(SettingRow, key)
-        return str(row.value.get("version", "")) if row else ""
+        """The data version, read once per transaction (the session's identity map holds rows
+        weakly, so it would be read again on every lookup)."""
+        changes = self.session.info.get(CHANGES, 0)
+        if changes != self._changes:
+            self._versions.clear()
+            self._changes = changes
+        if key not in self._versions:
+            keys = (PRODUCTS_VERSION_KEY, CUSTOMERS_VERSION_KEY, ITEMS_VERSION_KEY, LOCATIONS_VERSION_KEY)
+            stmt = select(SettingRow.key, SettingRow.value).where(SettingRow.key.in_(keys))
+            rows = self.session.execute(stmt)
+            found = {k: str(v.get("version", "")) for k, v in rows}
+            self._versions.update({k: found.get(k, "") for k in keys})
+            if key not in self._versions:
+                row = self.session.get(SettingRow, key)
+                self._versions[key] = str(row.value.get("version", "")) if row else ""
+        return self._versions[key]
 
     def _scope(self, kind: str) -> tuple[str, str]:
         return (str(self.session.get_bind().engine.url), kind)
@@ -308,10 +482,14 @@ class SqlMasterDataView:
         return find_learned(self.session, customer_id, kind, key)
 
     def customers_by_edi_id(self, edi_id: str) -> list[Customer]:
+        if (table := self._customers()) is not None:
+            return list(table.by_edi_id.get(edi_id.strip().upper(), ()))
         stmt = select(CustomerRow).where(func.upper(CustomerRow.edi_id) == edi_id.strip().upper())
         return [_customer(r) for r in self.session.scalars(stmt)]
 
     def customers_by_domain(self, domain: str) -> list[Customer]:
+        if (table := self._customers()) is not None:
+            return list(table.by_domain.get(domain.lower(), ()))
         stmt = (
             select(CustomerRow)
             .join(CustomerDomainRow, CustomerDomainRow.customer_id == CustomerRow.customer_id)
@@ -320,25 +498,49 @@ class SqlMasterDataView:
         return [_customer(r) for r in self.session.scalars(stmt)]
 
     def customers_by_name_key(self, key: str) -> list[Customer]:
+        if (table := self._customers()) is not None:
+            return list(table.by_name_key.get(key, ()))
         return [
             _customer(r) for r in self.session.scalars(select(CustomerRow).where(CustomerRow.name_key == key))
         ]
 
     def products_by_sku_key(self, sku_key: str) -> list[Product]:
+        if (table := self._products()) is not None:
+            return list(table.by_key.get(sku_key, ()))
         return [
             _product(r) for r in self.session.scalars(select(ProductRow).where(ProductRow.sku_key == sku_key))
         ]
 
     def products_by_gtin(self, gtin14: str) -> list[Product]:
+        if (table := self._products()) is not None:
+            return list(table.by_gtin.get(gtin14, ()))
         return [
             _product(r) for r in self.session.scalars(select(ProductRow).where(ProductRow.gtin == gtin14))
         ]
 
     def cross_reference(self, customer_id: str, part_key: str) -> str | None:
+        if (table := self._cross_references()) is not None:
+            return table.get((customer_id, part_key))
         stmt = select(CustomerItemRow.sku).where(
             CustomerItemRow.customer_id == customer_id, CustomerItemRow.part_key == part_key
         )
         return self.session.scalars(stmt.limit(1)).first()
+
+    def locations(self, customer_id: str) -> list[ShipToLocation]:
+        if (table := self._locations()) is not None:
+            return list(table.by_customer.get(customer_id, ()))
+        stmt = (
+            select(ShipToLocationRow)
+            .where(ShipToLocationRow.customer_id == customer_id)
+            .order_by(ShipToLocationRow.location_id)
+        )
+        return [_location(r) for r in self.session.scalars(stmt)]
+
+    def locations_by_gln(self, gln: str) -> list[ShipToLocation]:
+        if (table := self._locations()) is not None:
+            return list(table.by_gln.get(gln, ()))
+        stmt = select(ShipToLocationRow).where(ShipToLocationRow.gln == gln)
+        return [_location(r) for r in self.session.scalars(stmt)]
 
     def customer_for_partner(self, qualifier: str, edi_id: str) -> str | None:
         stmt = select(TradingPartnerRow.customer_id).where(

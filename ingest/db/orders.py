@@ -66,6 +66,7 @@ class OrderRepository:
             original_order_id=original_order_id,
             created_at=now,
             committed_at=now if decision.commit else None,
+            **_ship_to_columns(match),
         )
         self.session.add(row)
         self.session.flush()  # the order row first: its lines refer to it
@@ -239,6 +240,30 @@ class OrderRepository:
         return [order_view(r, lines[r.id], sources.get(r.document_id)) for r in rows]
 
 
+def _ship_to_columns(match: OrderMatch) -> dict[str, Any]:
+    ship_to = match.ship_to
+    if ship_to is None:
+        return {}
+    return {
+        "ship_to_location_id": ship_to.location_id,
+        "matched_ship_to_location_id": ship_to.location_id,
+        "ship_to_confidence": ship_to.confidence,
+        "ship_to_reason": ship_to.reason,
+    }
+
+
+def ship_to_location_json(row: OrderRow) -> dict[str, Any] | None:
+    """The resolved ship-to location as the order JSON shows it (``ship_to_location``); None when
+    the customer has no locations on file."""
+    if row.ship_to_reason is None:
+        return None
+    return {
+        "location_id": row.ship_to_location_id,
+        "confidence": row.ship_to_confidence,
+        "reason": row.ship_to_reason,
+    }
+
+
 def order_view(row: OrderRow, lines: Sequence[OrderLineRow], source_ref: str | None = None) -> dict[str, Any]:
     """The order as CONTRACTS §4 shows it: ORDER plus ids, status, match results and reasons."""
     view: dict[str, Any] = dict(row.order_json)
@@ -250,6 +275,7 @@ def order_view(row: OrderRow, lines: Sequence[OrderLineRow], source_ref: str | N
         customer_id=row.customer_id,
         customer_confidence=row.customer_confidence,
         customer_reason=row.customer_reason,
+        ship_to_location=ship_to_location_json(row),
         reasons=list(row.reasons),
         original_order_id=row.original_order_id,
         committed_at=row.committed_at.isoformat() if row.committed_at else None,

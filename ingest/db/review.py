@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ingest.db.audit import record
+from ingest.db.orders import ship_to_location_json
 from ingest.db.tables import CustomerRow, DocumentRow, OrderLineRow, OrderRow, ProductRow
 from ingest.domain.document import OrderStatus
 from ingest.domain.identifiers import normalize_code
@@ -69,6 +70,9 @@ class ReviewOrder:
     filename: str | None
     received_at: datetime
     lines: tuple[ReviewLine, ...]
+    ship_to_location: dict[str, Any] | None = None
+    """The resolved ship-to location (location_id, confidence, reason); None when the customer has
+    no locations on file."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ def review_order(row: OrderRow, doc: DocumentRow, lines: Sequence[OrderLineRow])
         filename=doc.filename,
         received_at=doc.received_at,
         lines=tuple(_line(line) for line in lines),
+        ship_to_location=ship_to_location_json(row),
     )
 
 
@@ -139,6 +144,7 @@ def _snapshot(order: OrderRow, lines: Sequence[OrderLineRow]) -> dict[str, Any]:
         "status": order.status,
         "version": order.version,
         "customer_id": order.customer_id,
+        "ship_to_location_id": order.ship_to_location_id,
         "review_note": order.review_note,
         "lines": [
             {
@@ -228,9 +234,11 @@ class ReviewRepository:
         note: str | None,
         customer_id: str | None = None,
         lines: dict[int, LineValues] | None = None,
+        ship_to_location_id: str | None = None,
     ) -> int:
-        """Apply a clerk's verdict: the final customer and line values (a line whose values change
-        is marked corrected), the status, who and when; returns the new version. Raises
+        """Apply a clerk's verdict: the final customer, ship-to location ('' clears it) and line
+        values (a line whose values change is marked corrected), the status, who and when; returns
+        the new version. Raises
         ConflictError ``stale_version`` when the order is no longer at ``expected_version``."""
         now = datetime.now(UTC)
         order = self.session.get_one(OrderRow, order_id)
@@ -245,6 +253,10 @@ class ReviewRepository:
         }
         if customer_id is not None:
             values["customer_id"] = customer_id
+        if ship_to_location_id is not None:
+            values["ship_to_location_id"] = ship_to_location_id or None
+            if order.ship_to_reason is None and ship_to_location_id:
+                values.update(ship_to_reason=f"chosen by {self.actor}", ship_to_confidence=1.0)
         if status is OrderStatus.COMMITTED:
             values["committed_at"] = now
         result = self.session.execute(

@@ -156,6 +156,12 @@ class OrderRow(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(100))
     reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     review_note: Mapped[str | None] = mapped_column(Text)
+    # The customer's ship-to location the matcher resolved (``ship_to_reason`` NULL: the customer has
+    # no locations on file); ``ship_to_location_id`` holds the final one, a clerk's correction included.
+    ship_to_location_id: Mapped[str | None] = mapped_column(String(64))
+    matched_ship_to_location_id: Mapped[str | None] = mapped_column(String(64))
+    ship_to_confidence: Mapped[float | None] = mapped_column(Float)
+    ship_to_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class OrderLineRow(Base):
@@ -231,6 +237,26 @@ class CustomerItemRow(Base):
     customer_part_number: Mapped[str] = mapped_column(String(64), primary_key=True)
     part_key: Mapped[str] = mapped_column(String(64))
     sku: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ShipToLocationRow(Base):
+    """A customer's ship-to location (store, DC): its number as the customer writes it, its GLN."""
+
+    __tablename__ = "ship_to_locations"
+    __table_args__ = (Index("ix_ship_to_locations_key", "customer_id", "location_key"),)
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    location_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    location_key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    gln: Mapped[str | None] = mapped_column(String(13), index=True)
+    address1: Mapped[str | None] = mapped_column(Text)
+    address2: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str | None] = mapped_column(String(50))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(50))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
@@ -428,3 +454,59 @@ class MessageTemplateRow(Base):
     body: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class ExportTargetRow(Base):
+    """Where committed orders are exported: a folder (JSON Lines or CSV) or a webhook. ``config``
+    holds the folder or URL and where the webhook's secret is (an environment variable or a file),
+    never the secret itself; ``mapping`` renames our fields to the ERP's."""
+
+    __tablename__ = "export_targets"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    config: Mapped[dict[str, Any]] = mapped_column(Json)
+    mapping: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class OutboxRow(Base):
+    """Something to deliver, written in the same transaction as what caused it (an order's commit)
+    and delivered afterwards, retried with backoff until it is ``delivered`` or ``failed``.
+    ``dedupe_key`` makes a repeated commit record one entry; ``claim_token`` and ``claimed_until``
+    let one worker at a time attempt it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(100))
+    dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)
+    order_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    document_id: Mapped[str | None] = mapped_column(String(36))
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_from: Mapped[int] = mapped_column(Integer, default=0)  # attempts made before the last retry
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivery_ref: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class OutboxAttemptRow(Base):
+    """The delivery log: every attempt at an outbox entry, its outcome and how long it took."""
+
+    __tablename__ = "outbox_attempts"
+    __table_args__ = (UniqueConstraint("entry_id", "attempt"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(16))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer)

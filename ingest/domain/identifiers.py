@@ -34,6 +34,17 @@ def normalize_gtin(value: str) -> str | None:
     return digits.zfill(14)
 
 
+def normalize_gln(value: str) -> str | None:
+    """A GS1 Global Location Number as its 13 digits, or None when ``value`` is not one (a GTIN-14
+    written with a leading zero counts: '00614141000012' is GLN 0614141000012)."""
+    digits = re.sub(r"[\s-]", "", value)
+    if len(digits) == 14 and digits.startswith("0"):
+        digits = digits[1:]
+    if len(digits) != 13 or not is_valid_gtin(digits):
+        return None
+    return digits
+
+
 def normalize_code(value: str) -> str:
     """A part number or SKU reduced for comparison: upper case, no spaces, dashes, dots or slashes,
     and no leading zeros when it is all digits ('0004512' and '4512' are one part)."""

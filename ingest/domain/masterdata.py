@@ -1,4 +1,5 @@
-"""Master data: customers, products, customer item cross-references and our own company."""
+"""Master data: customers, products, customer item cross-references, customers' ship-to locations
+and our own company."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ingest.domain.identifiers import is_valid_gtin, normalize_code
+from ingest.domain.identifiers import is_valid_gtin, normalize_code, normalize_gln
 from ingest.domain.uom import canonical_uom
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
@@ -111,6 +112,58 @@ class CustomerItem(Record):
     @property
     def part_key(self) -> str:
         return normalize_code(self.customer_part_number)
+
+
+_YES_NO = {"": True, "yes": True, "y": True, "true": True, "1": True}
+_YES_NO.update({"no": False, "n": False, "false": False, "0": False})
+
+
+class ShipToLocation(Record):
+    """One of a customer's ship-to locations (a store, a distribution centre, a site), as the
+    customer numbers it: ``location_id`` is their store/DC number, ``gln`` its GS1 location number."""
+
+    customer_id: str = Field(min_length=1, max_length=64)
+    location_id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    gln: str | None = None
+    address1: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    active: bool = True
+
+    @field_validator("gln", "address1", "address2", "city", "state", "postal_code", "country", mode="before")
+    @classmethod
+    def _none_if_blank(cls, value: object) -> object:
+        return _blank_to_none(value)
+
+    @field_validator("active", mode="before")
+    @classmethod
+    def _yes_no(cls, value: object) -> object:
+        if value is None:
+            return True
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text not in _YES_NO:
+                raise ValueError(f"{value!r} is not yes or no")
+            return _YES_NO[text]
+        return value
+
+    @field_validator("gln")
+    @classmethod
+    def _check_gln(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        gln = normalize_gln(value)
+        if gln is None:
+            raise ValueError(f"{value!r} is not a GLN (13 digits with a valid check digit)")
+        return gln
+
+    @property
+    def location_key(self) -> str:
+        return normalize_code(self.location_id)
 
 
 class SalesRep(Record):

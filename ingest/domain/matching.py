@@ -51,12 +51,24 @@ class LineMatch(Frozen):
     problems: tuple[str, ...] = ()
 
 
+class LocationMatch(Frozen):
+    """Which of the customer's ship-to locations the order's ship-to is; ``location_id`` None when
+    it could not be told (not found, or several fit: ``candidates``)."""
+
+    location_id: str | None
+    confidence: Confidence
+    reason: str
+    candidates: tuple[Candidate, ...] = ()
+
+
 class OrderMatch(Frozen):
-    """``problems``: order-level findings that send it to review (a pattern rule, the currency)."""
+    """``problems``: order-level findings that send it to review (a pattern rule, the currency).
+    ``ship_to``: the resolved ship-to location, None when the customer has no locations on file."""
 
     customer: CustomerMatch
     lines: tuple[LineMatch, ...]
     problems: tuple[str, ...] = ()
+    ship_to: LocationMatch | None = None
 
 
 LineDecision = Literal["auto", "review"]

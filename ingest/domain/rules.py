@@ -58,6 +58,9 @@ class Weights(RuleModel):
     edi_id: Confidence = 1.0
     customer_number: Confidence = 1.0
     email_domain: Confidence = 0.97
+    ship_to_gln: Confidence = 0.9
+    """A party's GLN that is a ship-to location of exactly one customer: an identifier, but of a
+    place, so never enough alone to commit."""
     name_and_address: Confidence = 0.97
     name_only: Confidence = 0.85
     cross_reference: Confidence = 1.0

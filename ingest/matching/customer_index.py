@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from rapidfuzz import fuzz
 
@@ -70,7 +71,20 @@ class AddressEvidence:
     detail: str
 
 
-def compare_address(party: Party, customer: Customer) -> AddressEvidence:
+class Place(Protocol):
+    """Anything with an address: a customer, a ship-to location."""
+
+    @property
+    def address1(self) -> str | None: ...
+    @property
+    def city(self) -> str | None: ...
+    @property
+    def postal_code(self) -> str | None: ...
+    @property
+    def country(self) -> str | None: ...
+
+
+def compare_address(party: Party, customer: Place) -> AddressEvidence:
     postal_a = _postal(party.postal_code, party.country)
     postal_b = _postal(customer.postal_code, customer.country)
     street_a, street_b = _street(party.address1), _street(customer.address1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.domain.identifiers import normalize_gln
 from ingest.domain.masterdata import Customer, VendorProfile
 from ingest.domain.matching import Candidate, CustomerMatch, rank
 from ingest.domain.order import Order, Party
@@ -90,11 +91,26 @@ def _identifier_evidence(
                     w.edi_id * 0.97,
                     f"{role} id {ident.qualifier}/{ident.value}",
                 )
+    found += _gln_evidence(order, data, w)
     if sender and sender.email and "@" in sender.email:
         domain = sender.email.rsplit("@", 1)[1].strip().lower()
         own = set(vendor.domains) if vendor else set()
         if domain not in FREE_MAIL_DOMAINS and domain not in own:
             found += _candidates(data.customers_by_domain(domain), w.email_domain, f"email domain {domain}")
+    return found
+
+
+def _gln_evidence(order: Order, data: MasterDataView, w: Weights) -> list[Candidate]:
+    """A party's GLN that is a ship-to location of exactly one customer (modest: it names a place)."""
+    found = []
+    for role, party in _parties(order):
+        for ident in party.identifiers:
+            gln = normalize_gln(ident.value)
+            locations = data.locations_by_gln(gln) if gln else []
+            if len({loc.customer_id for loc in locations}) == 1 and data.customer(locations[0].customer_id):
+                loc = locations[0]
+                reason = f"{role} GLN {gln} is ship-to location {loc.location_id} of {loc.customer_id}"
+                found.append(Candidate(key=loc.customer_id, confidence=w.ship_to_gln, reason=reason))
     return found
 
 

@@ -78,6 +78,12 @@ def decide(
         reasons.append(f"customer: {match.customer.reason}")
     elif match.customer.confidence < rules.customer_threshold(customer_id) and not trusting:
         reasons.append(f"customer: {match.customer.reason} (confidence {match.customer.confidence:.2f})")
+    ship_to = match.ship_to  # None: the customer has no locations on file, the ship-to is as written
+    if ship_to is not None and not trusting:
+        if ship_to.location_id is None:
+            reasons.append(f"ship-to: {ship_to.reason}")
+        elif ship_to.confidence < rules.thresholds.mandatory_field:
+            reasons.append(f"ship-to: {ship_to.reason} (confidence {ship_to.confidence:.2f})")
     if not order.po_number:
         reasons.append("PO number missing")
     if order.purpose != "original":

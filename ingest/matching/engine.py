@@ -11,6 +11,7 @@ from ingest.domain.rules import RuleSet
 from ingest.matching.customers import match_customer
 from ingest.matching.decision import decide
 from ingest.matching.descriptions import synonyms_for
+from ingest.matching.locations import resolve_ship_to
 from ingest.matching.masterdata import MasterDataView
 from ingest.matching.products import match_line
 from ingest.matching.regex_rules import order_hits
@@ -39,7 +40,9 @@ def match_order(order: Order, data: MasterDataView, rules: RuleSet = DEFAULT_RUL
         index = data.description_index(synonyms_for(rules.synonyms))
     lines = tuple(match_line(line, customer.customer_id, data, rules, index) for line in order.lines)
     problems = tuple(_order_problems(order, customer.customer_id, rules))
-    return OrderMatch(customer=customer, lines=lines, problems=problems)
+    locations = data.locations(customer.customer_id) if customer.customer_id else []
+    ship_to = resolve_ship_to(order, customer.customer_id, locations)
+    return OrderMatch(customer=customer, lines=lines, problems=problems, ship_to=ship_to)
 
 
 def evaluate(

@@ -11,7 +11,14 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from ingest.domain.identifiers import normalize_code, normalize_gtin
-from ingest.domain.masterdata import Customer, CustomerItem, LearnedItem, Product, VendorProfile
+from ingest.domain.masterdata import (
+    Customer,
+    CustomerItem,
+    LearnedItem,
+    Product,
+    ShipToLocation,
+    VendorProfile,
+)
 from ingest.matching.catalog import DescriptionIndex
 from ingest.matching.customer_index import CustomerIndex
 from ingest.matching.descriptions import Synonyms
@@ -47,6 +54,14 @@ class MasterDataView(Protocol):
 
     def customer_index(self) -> CustomerIndex: ...
 
+    def locations(self, customer_id: str) -> list[ShipToLocation]:
+        """The customer's ship-to locations (inactive ones too), empty when none are on file."""
+        ...
+
+    def locations_by_gln(self, gln: str) -> list[ShipToLocation]:
+        """Every customer's locations with this GLN (13 digits, see ``normalize_gln``)."""
+        ...
+
 
 class InMemoryMasterData:
     """A MasterDataView over lists: for tests and for parsing runs without a database."""
@@ -59,7 +74,14 @@ class InMemoryMasterData:
         vendor: VendorProfile | None = None,
         partners: dict[tuple[str, str], str] | None = None,
         learned: Iterable[LearnedItem] = (),
+        locations: Iterable[ShipToLocation] = (),
     ) -> None:
+        self._locations: dict[str, list[ShipToLocation]] = defaultdict(list)
+        self._by_gln: dict[str, list[ShipToLocation]] = defaultdict(list)
+        for loc in locations:
+            self._locations[loc.customer_id].append(loc)
+            if loc.gln:
+                self._by_gln[loc.gln].append(loc)
         self._partners = {(q.strip(), i.strip().upper()): c for (q, i), c in (partners or {}).items()}
         self._customers = {c.customer_id: c for c in customers}
         self._by_edi: dict[str, list[Customer]] = defaultdict(list)
@@ -134,3 +156,9 @@ class InMemoryMasterData:
         if self._customer_index is None:
             self._customer_index = CustomerIndex(self._customers.values())
         return self._customer_index
+
+    def locations(self, customer_id: str) -> list[ShipToLocation]:
+        return list(self._locations.get(customer_id, ()))
+
+    def locations_by_gln(self, gln: str) -> list[ShipToLocation]:
+        return list(self._by_gln.get(gln, ()))

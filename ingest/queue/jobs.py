@@ -20,3 +20,19 @@ def process_document_job(document_id: str) -> None:
             process_document(current(), document_id)
         except NotFoundError:
             log.error("job for a document that does not exist; nothing to do", document_id=document_id)
+
+
+def deliver_outbox_job(entry_id: str) -> None:
+    """One attempt at an outbox entry; when a failed attempt leaves it pending, its next attempt
+    is scheduled on the outbound queue for the time the backoff says."""
+    from rq import get_current_job
+
+    from ingest.queue.outbox import RqOutboxDispatcher
+    from ingest.services.outbox import deliver, delivery_context
+
+    with structlog.contextvars.bound_contextvars(entry_id=entry_id, job=f"outbox:{entry_id}"):
+        pipeline = current()
+        entry = deliver(delivery_context(pipeline.settings, pipeline.db), entry_id)
+        job = get_current_job()
+        if entry is not None and entry.state == "pending" and job is not None:
+            RqOutboxDispatcher(pipeline.db, job.connection).submit([entry_id])

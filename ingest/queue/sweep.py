@@ -1,5 +1,6 @@
 """The sweeper on Redis: rq's own clean-up of abandoned jobs, then the documents left ``received``
-handed to the workers again, at most once per period however many processes run it."""
+and the outbox entries due handed to the workers again, at most once per period however many
+processes run it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rq.serializers import JSONSerializer
 from ingest.errors import IngestError
 from ingest.logs import get_logger
 from ingest.queue.names import ALL_QUEUES
+from ingest.queue.outbox import RqOutboxDispatcher
 from ingest.queue.runners import RqRunner
 from ingest.services.deps import Pipeline
 from ingest.services.sweeper import DEFAULT_GRACE_SECONDS, SweepReport, sweep
@@ -36,7 +38,8 @@ def sweep_queues(pipeline: Pipeline, redis: Redis, older_than: float = DEFAULT_G
         clean_started_registries(redis)
     except RedisError as exc:
         log.warning("could not clean the started-job registries", error=str(exc))
-    return sweep(pipeline.db, RqRunner(pipeline, redis), older_than=older_than)
+    outbox = RqOutboxDispatcher(pipeline.db, redis)
+    return sweep(pipeline.db, RqRunner(pipeline, redis), older_than=older_than, outbox=outbox)
 
 
 def take_turn(redis: Redis, every: float) -> bool:

@@ -24,6 +24,15 @@ class Runner(Protocol):
     def wait(self, document_ids: Sequence[str], timeout: float, progress: Progress | None = None) -> None: ...
 
 
+class OutboxDispatcher(Protocol):
+    """Hands outbox entries to delivery once their transaction is committed: delivers them in this
+    process, or queues them for workers (``ingest.services.outbox``)."""
+
+    name: str
+
+    def submit(self, entry_ids: Sequence[str]) -> None: ...
+
+
 @dataclass
 class Pipeline:
     """The pure parts and the store: enough to process a document anywhere."""
@@ -33,6 +42,9 @@ class Pipeline:
     registry: ParserRegistry
     default_rules: RuleSet
     """The rules until an administrator saves a rule set (``ingest rules``)."""
+
+    outbox: OutboxDispatcher | None = None
+    """Where committed orders' outbox entries go (None: delivered in this process)."""
 
     def active_rules(self, uow: UnitOfWork) -> RuleSet:
         version, rules = uow.rules.active()

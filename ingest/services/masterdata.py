@@ -13,8 +13,9 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ingest.db import Database
-from ingest.domain.masterdata import Customer, CustomerItem, Product, VendorProfile
+from ingest.domain.masterdata import Customer, CustomerItem, Product, ShipToLocation, VendorProfile
 from ingest.errors import MasterDataError, MasterDataProblem
+from ingest.services.masterdata_locations import location_problems
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -22,12 +23,15 @@ REQUIRED = {
     "customers.csv": ("customer_id", "name"),
     "products.csv": ("sku", "description"),
     "customer_items.csv": ("customer_id", "customer_part_number", "sku"),
+    "ship_to_locations.csv": ("customer_id", "location_id", "name"),
 }
 KEYS: dict[str, tuple[str, ...]] = {
     "customers.csv": ("customer_id",),
     "products.csv": ("sku",),
     "customer_items.csv": ("customer_id", "customer_part_number"),
+    "ship_to_locations.csv": ("customer_id", "location_id"),
 }
+LOCATIONS = "ship_to_locations.csv"
 MAX_PROBLEMS = 50
 
 
@@ -58,6 +62,11 @@ def _read_text(path: Path) -> str:
 
 def read_rows(name: str, text: str, model: type[M]) -> list[M]:
     """Parse one CSV file into models. Raises MasterDataError naming every bad row and column."""
+    return [m for _, m in read_numbered_rows(name, text, model)]
+
+
+def read_numbered_rows(name: str, text: str, model: type[M]) -> list[tuple[int, M]]:
+    """As :func:`read_rows`, each model with its row number in the file (the header is row 1)."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
@@ -67,7 +76,7 @@ def read_rows(name: str, text: str, model: type[M]) -> list[M]:
             [MasterDataProblem(name, 1, c, "required column is missing from the header row") for c in missing]
         )
     problems: list[MasterDataProblem] = []
-    rows: list[M] = []
+    rows: list[tuple[int, M]] = []
     seen: dict[tuple[str, ...], int] = {}
     for row_number, raw in enumerate(reader, start=2):
         if None in raw:
@@ -88,7 +97,7 @@ def read_rows(name: str, text: str, model: type[M]) -> list[M]:
             continue
         seen[key] = row_number
         try:
-            rows.append(model.model_validate(values))
+            rows.append((row_number, model.model_validate(values)))
         except ValidationError as exc:
             for err in exc.errors():
                 column = str(err["loc"][0]) if err["loc"] else None
@@ -109,7 +118,8 @@ def load_directory(
     actor: str = "masterdata",
     progress: Callable[[str, int], None] | None = None,
 ) -> LoadReport:
-    """Load customers.csv, products.csv, customer_items.csv and vendor.json from ``directory``.
+    """Load customers.csv, products.csv, customer_items.csv, ship_to_locations.csv and vendor.json
+    from ``directory``.
 
     Each file is all or nothing; the valid files are written in one transaction."""
     if not directory.is_dir():
@@ -118,6 +128,7 @@ def load_directory(
     customers: Sequence[Customer] = ()
     products: Sequence[Product] = ()
     items: Sequence[CustomerItem] = ()
+    locations: Sequence[tuple[int, ShipToLocation]] = ()
     vendor: VendorProfile | None = None
 
     def attempt(name: str, read: Callable[[Path], None]) -> None:
@@ -141,6 +152,10 @@ def load_directory(
         nonlocal items
         items = read_rows("customer_items.csv", _read_text(p), CustomerItem)
 
+    def read_locations(p: Path) -> None:
+        nonlocal locations
+        locations = read_numbered_rows(LOCATIONS, _read_text(p), ShipToLocation)
+
     def read_vendor(p: Path) -> None:
         nonlocal vendor
         try:
@@ -158,6 +173,7 @@ def load_directory(
     attempt("customers.csv", read_customers)
     attempt("products.csv", read_products)
     attempt("customer_items.csv", read_items)
+    attempt(LOCATIONS, read_locations)
     attempt("vendor.json", read_vendor)
     if not any((directory / n).exists() for n in (*REQUIRED, "vendor.json")):
         raise MasterDataError(
@@ -166,7 +182,8 @@ def load_directory(
                     str(directory),
                     None,
                     None,
-                    "holds none of customers.csv, products.csv, customer_items.csv, vendor.json",
+                    "holds none of customers.csv, products.csv, customer_items.csv, "
+                    "ship_to_locations.csv, vendor.json",
                 )
             ]
         )
@@ -208,6 +225,18 @@ def load_directory(
             else:
                 store.upsert_customer_items(items)
                 report.loaded["customer_items.csv"] = len(items)
+        if locations:
+            customer_ids = [loc.customer_id for _, loc in locations]
+            problems = location_problems(
+                locations, store.known_customer_ids(customer_ids), store.location_keys(customer_ids)
+            )
+            if problems:
+                report.rejected[LOCATIONS] = problems[:MAX_PROBLEMS]
+            else:
+                store.upsert_locations([loc for _, loc in locations])
+                report.loaded[LOCATIONS] = len(locations)
+                if progress:
+                    progress(LOCATIONS, len(locations))
         if vendor is not None:
             store.set_vendor(vendor)
             report.loaded["vendor.json"] = 1

@@ -21,7 +21,10 @@ from ingest.matching.engine import match_order
 from ingest.parsers.base import ParseContext, ParseOutcome, RejectedPart
 from ingest.parsers.x12.model import Interchange
 from ingest.services.acknowledgments import deliver_pending, write_acknowledgments
+from ingest.services.confirmations import confirmations_enabled, record_confirmation
 from ingest.services.deps import Pipeline
+from ingest.services.order_acks import write_order_acknowledgments
+from ingest.services.outbox import dispatcher_for, hand_over, record_commit
 
 log = get_logger(__name__)
 
@@ -204,6 +207,8 @@ def _decide_order(
             ]
     decision = decide(order, match, rules, duplicate_of=duplicate_of, extra_reasons=extra)
     order_id = uow.orders.add(doc.id, index, order, match, decision, original_order_id=original_id)
+    if decision.commit:
+        record_commit(uow, order_id)  # its exports, in this same transaction
     if customer_id and order.po_number:
         seen.setdefault((customer_id, order.po_number), order_id)
     log.info(
@@ -226,6 +231,7 @@ def _conclude(pipeline: Pipeline, doc: StoredDocument, outcome: ParseOutcome) ->
             return current.state
         if outcome.error is not None:
             state = _reject(uow, doc.id, outcome.format, outcome.error)
+            _confirm(pipeline, uow, doc)
             uow.commit()
             bound.info(
                 "document rejected",
@@ -249,6 +255,7 @@ def _conclude(pipeline: Pipeline, doc: StoredDocument, outcome: ParseOutcome) ->
             where = f" ({err.location})" if err.location else ""
             uow.orders.add_rejected(doc.id, index, part.order, f"{err.kind}: {err.message}{where}")
         acknowledgments = write_acknowledgments(uow, doc, interchanges)
+        acknowledgments += write_order_acknowledgments(uow, doc, interchanges)
         if not orders and not rejected:
             state = DocumentState.NO_ORDER
             uow.documents.set_state(doc.id, state, format=outcome.format)
@@ -257,11 +264,20 @@ def _conclude(pipeline: Pipeline, doc: StoredDocument, outcome: ParseOutcome) ->
         else:
             state = DocumentState.COMMITTED if all(committed) and not rejected else DocumentState.REVIEW
             uow.documents.set_state(doc.id, state, format=outcome.format)
+        _confirm(pipeline, uow, doc)
         uow.commit()
     bound.info("document concluded", state=state.value, orders=len(orders), rejected_parts=len(rejected))
+    hand_over(dispatcher_for(pipeline), uow.outbox.added)
     if acknowledgments:
         deliver_pending(pipeline.db)
     return state
+
+
+def _confirm(pipeline: Pipeline, uow: UnitOfWork, doc: StoredDocument) -> None:
+    """The reply to an emailed document that is now settled (committed or rejected), recorded in
+    the outbox with the outcome; sent after the commit."""
+    if doc.channel == "email" and confirmations_enabled(pipeline.settings):
+        record_confirmation(uow, doc.id)
 
 
 def _reject(uow: UnitOfWork, document_id: str, fmt: str | None, err: DocumentError) -> DocumentState:

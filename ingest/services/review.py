@@ -19,6 +19,10 @@ from ingest.domain.document import DocumentState, OrderStatus, RecordedError
 from ingest.domain.masterdata import LearnedItem
 from ingest.domain.uom import canonical_uom
 from ingest.errors import ConflictError, CorrectionError
+from ingest.services.confirmations import record_confirmation
+from ingest.services.deps import OutboxDispatcher
+from ingest.services.order_acks import write_order_acknowledgment
+from ingest.services.outbox import hand_over, record_commit
 
 __all__ = [
     "LineCorrection",
@@ -34,6 +38,8 @@ __all__ = [
     "reprocess",
     "show_order",
 ]
+
+SETTLED = (DocumentState.COMMITTED, DocumentState.REJECTED)  # an emailed document then gets its reply
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,7 @@ def order_json(order: ReviewOrder, now: datetime | None = None) -> dict[str, Any
         "matched_customer_id": order.matched_customer_id,
         "customer_confidence": order.customer_confidence,
         "customer_reason": order.customer_reason,
+        "ship_to_location": order.ship_to_location,
         "reasons": list(order.reasons),
         "channel": order.channel,
         "source_ref": order.source_ref,
@@ -252,6 +259,22 @@ def _learn(
     return learned
 
 
+def _final_ship_to(uow: UnitOfWork, order: ReviewOrder, customer: str, given: str | None) -> str | None:
+    """The ship-to location a clerk chose ('' when a customer correction leaves the matcher's
+    location behind), or None to keep the matcher's."""
+    chosen = (given or "").strip()
+    if chosen:
+        if not any(
+            loc.location_id == chosen and loc.active for loc in uow.masterdata_view.locations(customer)
+        ):
+            raise CorrectionError(f"customer {customer} has no active ship-to location {chosen!r}")
+        return chosen
+    matched = order.ship_to_location
+    if customer != order.customer_id and matched and matched.get("location_id"):
+        return ""
+    return None
+
+
 def approve(
     db: Database,
     order_id: str,
@@ -261,9 +284,15 @@ def approve(
     customer_id: str | None = None,
     lines: dict[int, LineCorrection] | None = None,
     note: str | None = None,
+    outbox: OutboxDispatcher | None = None,
+    ship_to_location_id: str | None = None,
+    confirm: bool = False,
 ) -> Verdict:
-    """Commit an order waiting for review, with the clerk's corrections (customer; SKU, quantity,
-    unit, price by 1-based line position), and learn from them."""
+    """Commit an order waiting for review, with the clerk's corrections (customer; ship-to location;
+    SKU, quantity, unit, price by 1-based line position), and learn from them. The order's exports
+    are recorded with the commit and handed to ``outbox`` after it (None: the next `ingest run`
+    pass sends them); with ``confirm``, so is the customer's email confirmation once the document
+    is settled."""
     with db.unit_of_work(actor) as uow:
         order = _waiting_order(uow, order_id, expected_version, "approved")
         customer = customer_id.strip() if customer_id else order.customer_id
@@ -279,11 +308,17 @@ def approve(
             note=note,
             customer_id=customer,
             lines=final,
+            ship_to_location_id=_final_ship_to(uow, order, customer, ship_to_location_id),
         )
         learned = _learn(uow, order, customer, final)
         state = _settle_document(uow, order.document_id, None)
+        write_order_acknowledgment(uow, order_id)
+        record_commit(uow, order_id)  # its exports, in this same transaction
+        if confirm and state in SETTLED:
+            record_confirmation(uow, order.document_id)
         corrected = tuple(line.position for line in order.lines if _changed(line, final[line.position]))
         uow.commit()
+    hand_over(outbox, uow.outbox.added)
     return Verdict(
         order_id,
         OrderStatus.COMMITTED.value,
@@ -296,16 +331,29 @@ def approve(
 
 
 def reject(
-    db: Database, order_id: str, actor: str, reason: str, expected_version: int | None = None
+    db: Database,
+    order_id: str,
+    actor: str,
+    reason: str,
+    expected_version: int | None = None,
+    *,
+    outbox: OutboxDispatcher | None = None,
+    confirm: bool = False,
 ) -> Verdict:
-    """Reject an order waiting for review; the reason is kept as the review note."""
+    """Reject an order waiting for review; the reason is kept as the review note. With
+    ``confirm``, the customer's email reply (saying why) is recorded once the document is settled
+    and handed to ``outbox`` after the commit."""
     if not reason.strip():
         raise CorrectionError("say why the order is rejected (--reason)")
     with db.unit_of_work(actor) as uow:
         order = _waiting_order(uow, order_id, expected_version, "rejected")
         version = uow.review.conclude(order_id, order.version, OrderStatus.REJECTED, note=reason.strip())
         state = _settle_document(uow, order.document_id, reason.strip())
+        write_order_acknowledgment(uow, order_id)
+        if confirm and state in SETTLED:
+            record_confirmation(uow, order.document_id)
         uow.commit()
+    hand_over(outbox, uow.outbox.added)
     return Verdict(order_id, OrderStatus.REJECTED.value, version, order.document_id, state.value)
 
 

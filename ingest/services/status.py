@@ -42,7 +42,10 @@ def document_records(
                     "format": doc.format,
                     "error": doc.error.model_dump() if doc.error else None,
                     "duplicate_of": doc.duplicate_of,
-                    "acknowledgment": "".join(a.content for a in uow.edi.acknowledgments_for(doc.id)) or None,
+                    "acknowledgment": "".join(
+                        a.content for a in uow.edi.acknowledgments_for(doc.id) if a.kind in ("997", "TA1")
+                    )
+                    or None,
                     "orders": uow.orders.for_document(doc.id),
                 }
             )

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ingest.db import Database
+from ingest.errors import IngestError
 from ingest.logs import get_logger
-from ingest.services.deps import Runner
+from ingest.services.deps import OutboxDispatcher, Runner
+from ingest.services.outbox import dispatch_due
 
 log = get_logger(__name__)
 
@@ -30,6 +32,8 @@ class SweepReport:
     cutoff: datetime
     runner: str
     resubmitted: list[str] = field(default_factory=list)
+    outbox: list[str] = field(default_factory=list)
+    """Outbox entries due and handed to delivery again."""
 
     def as_record(self) -> dict[str, object]:
         return {
@@ -37,6 +41,7 @@ class SweepReport:
             "runner": self.runner,
             "resubmitted": len(self.resubmitted),
             "document_ids": self.resubmitted,
+            "outbox_entries": len(self.outbox),
         }
 
 
@@ -58,12 +63,20 @@ def sweep(
     older_than: float = DEFAULT_GRACE_SECONDS,
     now: datetime | None = None,
     limit: int = DEFAULT_LIMIT,
+    outbox: OutboxDispatcher | None = None,
 ) -> SweepReport:
     """Hand every document stuck in ``received`` for more than ``older_than`` seconds to the
-    runner again. A :class:`~ingest.errors.TransientError` (the queue is down) propagates: the
-    documents stay where they are for the next sweep."""
+    runner again, and with ``outbox`` every outbox entry due. A
+    :class:`~ingest.errors.TransientError` (the queue is down) propagates: the documents stay
+    where they are for the next sweep."""
     cutoff, ids = stuck_documents(db, older_than, now=now, limit=limit)
     if ids:
         log.info("submitting documents still received", documents=len(ids), cutoff=cutoff.isoformat())
         runner.submit(ids)
-    return SweepReport(cutoff=cutoff, runner=runner.name, resubmitted=ids)
+    entries: list[str] = []
+    if outbox is not None:
+        try:
+            entries = dispatch_due(db, outbox)
+        except IngestError as exc:
+            log.warning("due outbox entries not handed over; the next sweep tries again", error=str(exc))
+    return SweepReport(cutoff=cutoff, runner=runner.name, resubmitted=ids, outbox=entries)

@@ -49,7 +49,7 @@ def test_load_and_upsert(db: Database, tmp_path: Path) -> None:
     write(d, "products.csv", "sku,description,unit_price\nA-1,Hex bolt,1.30\nC-3,Washer,0.05\n")
     (d / "customer_items.csv").unlink()
     report = load_directory(db, d)
-    assert report.totals == {"customers": 1, "products": 3, "customer_items": 1}
+    assert report.totals == {"customers": 1, "products": 3, "customer_items": 1, "ship_to_locations": 0}
     with db.unit_of_work() as uow:
         view = uow.masterdata_view
         [bolt] = view.products_by_sku_key("A1")

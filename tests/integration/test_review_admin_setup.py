@@ -243,7 +243,7 @@ def test_master_data_upload_loads_good_files(url: str, admin: FlaskClient) -> No
     )
     shown = page(admin, "/admin/masterdata")
     assert "customers.csv (2 rows)" in shown and "customer_items.csv (1 rows)" in shown
-    assert counts(url) == {"customers": 3, "products": 2, "customer_items": 1}
+    assert counts(url) == {"customers": 3, "products": 2, "customer_items": 1, "ship_to_locations": 0}
     assert "Blue Ridge" in page(admin, "/admin/masterdata?show=customers&q=blue")
     assert "Cascade" not in page(admin, "/admin/masterdata?show=customers&q=blue")
     assert "Bolt one" in page(admin, "/admin/masterdata?show=products&q=BOLT")
