@@ -33,6 +33,11 @@ def write_order_acknowledgments(
     transaction); returns how many were written."""
     if doc.channel != "edi":
         return 0
+    if interchanges is not None and not any(
+        (partner := uow.edi.partner(ic.sender_qualifier, ic.sender_id)) is not None and partner.send_855
+        for ic in interchanges
+    ):
+        return 0  # no sender here wants one: the orders need not be read back
     written = 0
     for order_id in uow.orders.existing_ids(doc.id):
         order = uow.review.get(order_id)

@@ -69,7 +69,7 @@ def _row_spread(ink: Image.Image, angle: float) -> float:
     """How much the ink's row sums vary with the image turned by ``angle``: text lines and rules
     lined up with the rows give sharp peaks and empty gaps, the most variance."""
     turned = ink.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=0)
-    rows = list(turned.resize((1, turned.height), Image.Resampling.BOX).getdata())
+    rows = list(turned.resize((1, turned.height), Image.Resampling.BOX).convert("L").tobytes())
     mean = sum(rows) / len(rows)
     return float(sum((v - mean) ** 2 for v in rows))
 
