@@ -51,7 +51,8 @@ _venv_usable() {
 
 ensure_venv() {
     command -v python3 >/dev/null 2>&1 || die "python3 not found on PATH"
-    if [[ -x "$VENV/bin/python" ]] && "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
+    # A .venv whose creation was interrupted has a python but no pip: rebuild it.
+    if [[ -x "$VENV/bin/python" ]] && "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
         return 0
     fi
     section "venv: creating .venv with $(python3 --version 2>&1)"

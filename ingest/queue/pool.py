@@ -4,12 +4,15 @@ Each process is an rq worker that runs its jobs itself (no fork per job), keepin
 connections and the matching indexes between jobs; the supervisor starts them, starts a new one
 when one dies (a crash in a parser takes down one process, never the pool), and stops them on
 SIGTERM/SIGINT after their current jobs. A job left behind by a dead process is taken up again by
-the sweeper, which runs in the supervisor.
+the sweeper, which runs in the supervisor, beside rq's scheduler (retries and delayed jobs). On
+Linux each process is told to stop when the supervisor dies, however it dies.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import signal
@@ -20,6 +23,8 @@ from types import FrameType
 from redis import Redis
 
 from ingest.logs import get_logger
+from ingest.queue.names import ALL_QUEUES
+from ingest.queue.scheduling import SchedulerThread
 from ingest.queue.sweep import PeriodicSweep
 from ingest.services.deps import Pipeline
 from ingest.services.process import warm_indexes
@@ -32,12 +37,41 @@ QUICK_DEATH_SECONDS = 10.0  # a process that dies sooner is not restarted at onc
 MAX_PAUSE_SECONDS = 60.0
 
 
-def _work(pipeline: Pipeline, redis_url: str, burst: bool, max_jobs: int | None) -> None:
+PR_SET_PDEATHSIG = 1
+
+
+def _stop_with_parent(parent: int) -> None:
+    """Asks Linux to send SIGTERM to this process when its parent dies (a no-op elsewhere)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        libc = ctypes.CDLL(name, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the request was in place
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _work(pipeline: Pipeline, redis_url: str, burst: bool, max_jobs: int | None, parent: int) -> None:
     from ingest.queue.worker import run_worker
 
+    # the supervisor's handlers were inherited through the fork; the worker installs its own
+    for s in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(s, signal.SIG_DFL)
+    _stop_with_parent(parent)
     # the parent's connections are never shared: a new Redis client, a new database pool
     pipeline.db.engine.dispose(close=False)
-    run_worker(pipeline, Redis.from_url(redis_url), burst=burst, fork=False, sweep=False, max_jobs=max_jobs)
+    run_worker(
+        pipeline,
+        Redis.from_url(redis_url),
+        burst=burst,
+        fork=False,
+        sweep=False,
+        scheduler=False,  # the supervisor schedules: no process of the worker's own to orphan
+        max_jobs=max_jobs,
+    )
 
 
 class WorkerPool:
@@ -68,7 +102,7 @@ class WorkerPool:
     def _spawn(self) -> None:
         child = self._context.Process(
             target=_work,
-            args=(self.pipeline, self.redis_url, self.burst, self.max_jobs),
+            args=(self.pipeline, self.redis_url, self.burst, self.max_jobs, os.getpid()),
             name="ingest-worker",
             daemon=False,
         )
@@ -103,13 +137,13 @@ class WorkerPool:
         for _ in range(self.processes):
             self._spawn()
         previous = {s: signal.signal(s, self._stop) for s in (signal.SIGTERM, signal.SIGINT)}
+        redis = Redis.from_url(self.redis_url)
+        scheduler = SchedulerThread(redis, ALL_QUEUES)
+        scheduler.start()
         sweeper = None
         if not self.burst:
             sweeper = PeriodicSweep(
-                self.pipeline,
-                Redis.from_url(self.redis_url),
-                every=60,
-                older_than=self.pipeline.settings.sweep_grace_seconds,
+                self.pipeline, redis, every=60, older_than=self.pipeline.settings.sweep_grace_seconds
             )
             sweeper.start()
         try:
@@ -117,6 +151,7 @@ class WorkerPool:
         finally:
             if sweeper is not None:
                 sweeper.stop()
+            scheduler.stop()
             for s, handler in previous.items():
                 signal.signal(s, handler)
 

@@ -19,7 +19,28 @@ from ingest.services.process import warm_indexes
 log = get_logger(__name__)
 
 
-class IndexedWorker(Worker):
+PUBSUB_POLL_SECONDS = 1.0
+"""How often the thread listening for rq's worker commands wakes up. rq's own default (60 s) makes
+every shutdown wait up to a minute: the listener, once unsubscribed, sleeps that long before it
+sees that it should stop, and the worker joins it."""
+
+
+class _QuickStop:
+    """Listens for rq's worker commands with a short poll, so that a worker stops promptly."""
+
+    def subscribe(self: Any) -> None:
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=PUBSUB_POLL_SECONDS, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
+
+
+class InProcessWorker(_QuickStop, SimpleWorker):
+    """A worker that runs its jobs in its own process (no fork per job)."""
+
+
+class IndexedWorker(_QuickStop, Worker):
     """A forking worker that keeps the matching indexes built in the parent: each work-horse is
     forked with them in memory instead of rebuilding them per job."""
 
@@ -41,6 +62,7 @@ def run_worker(
     burst: bool = False,
     fork: bool = True,
     sweep: bool = True,
+    scheduler: bool = True,
     max_jobs: int | None = None,
 ) -> bool:
     """Work the queues until stopped (or, with ``burst``, until they are empty, or after
@@ -49,7 +71,8 @@ def run_worker(
     ``fork`` runs each job in a child process so that a crash in a parser cannot take the worker
     down; without it jobs run in the worker itself, which is faster (``ingest worker --processes``
     runs such workers under a supervisor that replaces one that dies). ``sweep`` starts the
-    periodic sweep beside the work loop."""
+    periodic sweep beside the work loop; ``scheduler`` lets the worker run rq's scheduler (which
+    enqueues retries and delayed jobs when they are due) in a process of its own."""
     install(pipeline)
     # Imported here, in the parent, so that each forked work-horse starts with it loaded.
     import ingest.queue.jobs  # noqa: F401
@@ -57,12 +80,12 @@ def run_worker(
     queues = [
         Queue(name, connection=redis, serializer=JSONSerializer) for name in (DOCUMENTS, POLLS, OUTBOUND)
     ]
-    worker: Worker | SimpleWorker
+    worker: IndexedWorker | InProcessWorker
     if fork:
         worker = IndexedWorker(queues, connection=redis, serializer=JSONSerializer)
         worker.pipeline = pipeline
     else:
-        worker = SimpleWorker(queues, connection=redis, serializer=JSONSerializer)
+        worker = InProcessWorker(queues, connection=redis, serializer=JSONSerializer)
     # documents left behind (a worker killed mid-job, Redis emptied) are swept back onto the queue by
     # one worker per period; a thread, not an rq schedule, so that an emptied Redis cannot lose it
     sweeper = None
@@ -70,7 +93,9 @@ def run_worker(
         sweeper = PeriodicSweep(pipeline, redis, every=60, older_than=pipeline.settings.sweep_grace_seconds)
         sweeper.start()
     try:
-        return bool(worker.work(burst=burst, with_scheduler=True, logging_level="WARNING", max_jobs=max_jobs))
+        return bool(
+            worker.work(burst=burst, with_scheduler=scheduler, logging_level="WARNING", max_jobs=max_jobs)
+        )
     finally:
         if sweeper is not None:
             sweeper.stop()

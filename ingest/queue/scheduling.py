@@ -1,0 +1,71 @@
+"""rq's scheduler loop in a thread of a long-lived process.
+
+rq's workers run the scheduler (which moves retries and delayed jobs onto their queues when they
+are due) in a process of their own, forked from the worker. When the worker is killed with
+``kill -9`` that process is left behind, orphaned, holding the scheduler locks. The worker pool
+runs its processes without it and keeps this thread in the supervisor instead: one scheduler per
+pool, which ends with the supervisor whatever way it ends. Across machines, rq's locks still let
+one scheduler at a time move the jobs of a queue.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq.scheduler import RQScheduler
+from rq.serializers import JSONSerializer
+
+from ingest.logs import get_logger
+
+log = get_logger(__name__)
+
+
+class SchedulerThread:
+    def __init__(self, redis: Redis, queue_names: Sequence[str], *, interval: float = 1.0) -> None:
+        if interval <= 0:
+            raise ValueError("interval must be positive")
+        self.interval = interval
+        self._scheduler: Any = RQScheduler(  # rq leaves some of its methods untyped
+            list(queue_names), connection=redis, interval=max(1, round(interval)), serializer=JSONSerializer
+        )
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> None:
+        """Takes the queues' scheduler locks that are free, then moves the due jobs of those held."""
+        s = self._scheduler
+        try:
+            if s.should_reacquire_locks:
+                s.acquire_locks()
+            if s.acquired_locks:
+                s.heartbeat()
+                s.enqueue_scheduled_jobs()
+        except RedisError as exc:
+            log.warning("scheduling failed; the next turn tries again", error=str(exc))
+
+    def _run(self) -> None:
+        try:
+            self._scheduler.register_birth()
+        except RedisError as exc:
+            log.warning("could not register the scheduler", error=str(exc))
+        while not self._stop.is_set():
+            self.run_once()
+            self._stop.wait(self.interval)
+        try:
+            self._scheduler.release_locks()
+            self._scheduler.register_death()
+        except RedisError as exc:  # the locks expire by themselves
+            log.warning("could not release the scheduler locks", error=str(exc))
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="ingest-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
