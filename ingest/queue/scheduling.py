@@ -10,7 +10,6 @@ one scheduler at a time move the jobs of a queue.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,20 +19,19 @@ from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 
 from ingest.logs import get_logger
+from ingest.queue.periodic import PeriodicThread
 
 log = get_logger(__name__)
 
 
-class SchedulerThread:
-    def __init__(self, redis: Redis, queue_names: Sequence[str], *, interval: float = 1.0) -> None:
-        if interval <= 0:
-            raise ValueError("interval must be positive")
-        self.interval = interval
+class SchedulerThread(PeriodicThread):
+    thread_name = "ingest-scheduler"
+
+    def __init__(self, redis: Redis, queue_names: Sequence[str], *, every: float = 1.0) -> None:
+        super().__init__(every)
         self._scheduler: Any = RQScheduler(  # rq leaves some of its methods untyped
-            list(queue_names), connection=redis, interval=max(1, round(interval)), serializer=JSONSerializer
+            list(queue_names), connection=redis, interval=max(1, round(every)), serializer=JSONSerializer
         )
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def run_once(self) -> None:
         """Takes the queues' scheduler locks that are free, then moves the due jobs of those held."""
@@ -47,25 +45,15 @@ class SchedulerThread:
         except RedisError as exc:
             log.warning("scheduling failed; the next turn tries again", error=str(exc))
 
-    def _run(self) -> None:
+    def before(self) -> None:
         try:
             self._scheduler.register_birth()
         except RedisError as exc:
             log.warning("could not register the scheduler", error=str(exc))
-        while not self._stop.is_set():
-            self.run_once()
-            self._stop.wait(self.interval)
+
+    def after(self) -> None:
         try:
             self._scheduler.release_locks()
             self._scheduler.register_death()
         except RedisError as exc:  # the locks expire by themselves
             log.warning("could not release the scheduler locks", error=str(exc))
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="ingest-scheduler", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)

@@ -5,7 +5,6 @@ processes run it."""
 from __future__ import annotations
 
 import secrets
-import threading
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -16,6 +15,7 @@ from ingest.errors import IngestError
 from ingest.logs import get_logger
 from ingest.queue.names import ALL_QUEUES
 from ingest.queue.outbox import RqOutboxDispatcher
+from ingest.queue.periodic import PeriodicThread
 from ingest.queue.runners import RqRunner
 from ingest.services.deps import Pipeline
 from ingest.services.sweeper import DEFAULT_GRACE_SECONDS, SweepReport, sweep
@@ -48,11 +48,13 @@ def take_turn(redis: Redis, every: float) -> bool:
     return bool(redis.set(SWEEP_TURN_KEY, secrets.token_hex(8), nx=True, px=max(int(every * 1000), 1)))
 
 
-class PeriodicSweep:
+class PeriodicSweep(PeriodicThread):
     """A daemon thread that sweeps every ``every`` seconds (one process per period does the work).
 
     For a long-running process that has a pipeline and Redis at hand: ``ingest sweep --every`` runs
     one in the foreground, and a worker can start one beside its work loop."""
+
+    thread_name = "ingest-sweep"
 
     def __init__(
         self,
@@ -62,14 +64,10 @@ class PeriodicSweep:
         every: float = 60.0,
         older_than: float = DEFAULT_GRACE_SECONDS,
     ) -> None:
-        if every <= 0:
-            raise ValueError("every must be positive")
+        super().__init__(every)
         self.pipeline = pipeline
         self.redis = redis
-        self.every = every
         self.older_than = older_than
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def run_once(self) -> SweepReport | None:
         """Sweep if it is this process's turn; None when another process swept this period."""
@@ -83,17 +81,3 @@ class PeriodicSweep:
         if report.resubmitted:
             log.info("sweep resubmitted documents", documents=len(report.resubmitted))
         return report
-
-    def run_forever(self) -> None:
-        while not self._stop.is_set():
-            self.run_once()
-            self._stop.wait(self.every)
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self.run_forever, name="ingest-sweep", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
