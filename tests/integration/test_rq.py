@@ -17,7 +17,7 @@ from samples import CLEAN, UNKNOWN_PART, run_worker_process
 from ingest.bootstrap import build_runner
 from ingest.domain.document import DocumentState, Receipt
 from ingest.queue.names import DOCUMENTS, process_job_id
-from ingest.queue.runners import RqRunner
+from ingest.queue.runners import BATCH_LOOK, RqRunner
 from ingest.queue.worker import run_worker
 from ingest.services.deps import Pipeline
 from ingest.services.intake import receive
@@ -98,3 +98,35 @@ def test_a_job_for_a_missing_document_does_not_fail_the_worker(rq_shop: Pipeline
     run_worker(rq_shop, Redis.from_url(redis_url), burst=True, fork=False)
     queue = Queue(DOCUMENTS, connection=Redis.from_url(redis_url), serializer=JSONSerializer)
     assert queue.failed_job_registry.count == 0 and queue.count == 0
+
+
+class CountingRedis(Redis):
+    calls = 0
+
+    def execute_command(self, *args: object, **options: object) -> object:
+        self.calls += 1
+        return super().execute_command(*args, **options)
+
+
+def test_a_backlog_submitted_again_leaves_its_queued_jobs_and_replaces_the_dead_one(
+    rq_shop: Pipeline, redis_url: str
+) -> None:
+    """A sweep over a backlog: the queue is read once, the waiting jobs are left as they are, and
+    a document whose job died among them is queued again."""
+    runner = build_runner(rq_shop)
+    ids = [store(rq_shop, CLEAN.replace(b"PO-1", f"PO-{n}".encode()), f"{n}.csv") for n in range(BATCH_LOOK)]
+    runner.submit(ids)
+    conn = Redis.from_url(redis_url)
+    queue = Queue(DOCUMENTS, connection=conn, serializer=JSONSerializer)
+    dead = Job.fetch(process_job_id(ids[7]), connection=conn, serializer=JSONSerializer)
+    queue.remove(dead)
+    dead.set_status(JobStatus.FAILED)
+    before = queue.job_ids
+    counting = CountingRedis.from_url(redis_url)
+    RqRunner(rq_shop, counting).submit(ids)
+    # one read of the queue, then work for the dead job alone: not a round trip per waiting job
+    assert counting.calls < BATCH_LOOK / 2
+    after = queue.job_ids
+    assert after[: len(before)] == before  # the waiting jobs keep their places
+    assert after[len(before) :] == [process_job_id(ids[7])]
+    assert sorted(after) == sorted(process_job_id(i) for i in ids)
