@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import signal
@@ -42,11 +41,8 @@ PR_SET_PDEATHSIG = 1
 
 def _stop_with_parent(parent: int) -> None:
     """Asks Linux to send SIGTERM to this process when its parent dies (a no-op elsewhere)."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        libc = ctypes.CDLL(name, use_errno=True)
+    try:  # the C library is already loaded; looking it up by name would run ldconfig
+        libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     except (OSError, AttributeError):
         return
