@@ -39,16 +39,24 @@ EACH = ("EA", "each", "ea", "pc", "pcs")
 _TOKEN = re.compile(r"\[([^\]]*)\]|\{(\w+)\}|([^\s\[\{]+)")
 
 
-def describe(rng: random.Random, family: Family, values: tuple[int, ...], omit: int | None = None) -> str:
+def describe(
+    rng: random.Random,
+    family: Family,
+    values: tuple[int, ...],
+    omit: int | None = None,
+    keep: int | None = None,
+) -> str:
     """A buyer's description of a product: all attributes that tell it from its siblings except
-    ``omit``, with their own wording, order, shorthand and typos."""
-    name = family.names[0] if rng.random() < 0.5 or len(family.names) == 1 else rng.choice(family.names[1:])
+    ``omit`` (and some optional ones, never ``keep``), with their own wording, order, shorthand and
+    typos."""
+    aliases = [n for n in family.names[1:] if not _names_a_value(n, family)]
+    name = family.names[0] if rng.random() < 0.5 or not aliases else rng.choice(aliases)
     parts: list[tuple[str, str]] = [("name", name)]
     for optional, dim_name, word in _tokens(family.template):
         if dim_name is not None:
             d = family.dim_index[dim_name]
             dim = family.dims[d]
-            if d == omit or ((optional or len(dim.values) == 1) and rng.random() < 0.6):
+            if d == omit or ((optional or len(dim.values) == 1) and rng.random() < 0.6 and d != keep):
                 parts.append(("gap", ""))
                 continue
             value = dim.values[values[d]]
@@ -64,6 +72,19 @@ def describe(rng: random.Random, family: Family, values: tuple[int, ...], omit: 
         rng.shuffle(rest)
         parts = parts[:1] + rest
     return _noise(rng, " ".join(text for _, text in parts))
+
+
+def _names_a_value(name: str, family: Family) -> bool:
+    """Whether another name of the family says one of its variants ('duplex receptacle' beside the
+    Duplex type): a line using it names that variant, whatever the label would say."""
+    words = set(name.lower().split())
+    return any(
+        words & set(text.lower().split())
+        for dim in family.dims
+        if len(dim.values) > 1
+        for value in dim.values
+        for text in (value.text, *value.forms)
+    )
 
 
 def _join_sizes(rng: random.Random, parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -224,8 +245,9 @@ class _Writer:
                 return item, self.rng.choice(dims)
         raise ValueError("no product in the catalog has a sibling")
 
-    def _near_miss(self) -> tuple[Family, tuple[int, ...]] | None:
-        """A product of a family we carry in a variant we do not stock (one attribute off)."""
+    def _near_miss(self) -> tuple[Family, tuple[int, ...], int] | None:
+        """A product of a family we carry in a variant we do not stock (one attribute off, and which
+        one: the line must say it, or nothing tells it from the stocked product)."""
         rng = self.rng
         for _ in range(30):
             item = rng.choice(self.pool)
@@ -239,7 +261,7 @@ class _Writer:
             ]
             if options:
                 v = rng.choice(options)
-                return fam, (*item.values[:d], v, *item.values[d + 1 :])
+                return fam, (*item.values[:d], v, *item.values[d + 1 :]), d
         return None
 
     def _not_ours(self, number: int) -> tuple[OrderLine, LineLabel]:
@@ -247,7 +269,8 @@ class _Writer:
         fields: dict[str, object] = {}
         near = self._near_miss() if rng.random() < 0.55 else None
         if near:
-            fields["description"] = describe(rng, *near)
+            family, values, differs = near
+            fields["description"] = describe(rng, family, values, keep=differs)
         else:
             fields["description"] = _noise(rng, rng.choice(NOT_OURS))
             r = rng.random()

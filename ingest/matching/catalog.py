@@ -64,6 +64,8 @@ class DescriptionIndex:
         self._sorted = [" ".join(sorted(set(t))) for t in token_lists]
         self._numbers = [" ".join(w for w in t if is_number(w)) for t in token_lists]
         self._dimensions = [dimensions(t) for t in token_lists]
+        self._heads, self._tails = heads_and_tails(token_lists)
+        self._kinds = frozenset().union(*self._heads)  # words that name a kind of product
         self._index = TokenIndex(token_lists)
         self._alternatives = alternatives(token_lists)
         self._distinct_idf = math.log(1 + 1 / DISTINCT_SHARE)
@@ -80,7 +82,8 @@ class DescriptionIndex:
         misspelt = frozenset(
             fixed for w in query if self._index.misspelt(w) for fixed in self._index.correct(w) or ()
         )
-        line = _Line(query, frozenset(weights), frozenset(w for w in unknown if _substantive(w)), misspelt)
+        forms = [(w,) if w in weights else self._index.correct(w) or () for w in query]
+        line = _Line(query, forms, frozenset(weights), frozenset(unknown), misspelt)
         understood = " ".join(sorted(line.known | frozenset(unknown)))
         scored = []
         for overlap in self._index.search(query, limit=max(limit * 5, 20), weights=weights):
@@ -102,15 +105,11 @@ class DescriptionIndex:
                     similarity=similarity,
                     conflicts=tuple(self._conflicts(line, rec, words[rec], siblings)),
                     missing=self._missing(line, words[rec]),
-                    unspecified=tuple(
-                        sorted(
-                            w
-                            for w in words[rec] - line.known
-                            if not is_number(w)
-                            and w not in PACKAGING
-                            and not line.covers(w)
-                            and any(w not in s for s in siblings)
-                        )
+                    unspecified=self._unspecified(
+                        line,
+                        rec,
+                        words,
+                        [o for sim, o, _ in scored if o != rec and sim >= similarity - SIBLING_GAP],
                     ),
                     unknown=tuple(sorted(line.unknown)),
                     query_coverage=round(overlap.query_coverage, 4),
@@ -141,13 +140,23 @@ class DescriptionIndex:
             out.append(f"size {' '.join(sorted(q_sizes))} vs {' '.join(sorted(c_sizes))}")
         out += negation_conflicts(line.words, words)
         colours_and_sizes = q_colours | q_sizes | c_colours | c_sizes
+        head = self._heads[rec]
+        unsaid = self._unsaid(line, rec)
+        named = {w for w in line.stated - words if w not in self._kinds}  # 'bolt' for 'screw' names the kind
+        if not c_colours:
+            named |= q_colours - words  # a colour the line asks for, the product says none
+        # a word of the kind said again ('foam soap' in 'hand soap foam soap'), the product's is once
+        named |= {w for w in head if line.count[w] > 1 and w not in self._tails[rec]}
         swapped = sorted(
             f"{ours} vs {theirs}"
             for ours in line.stated - words
             for theirs in words - line.known
-            if theirs not in PACKAGING and not line.covers(theirs) and not {ours, theirs} & colours_and_sizes
-            if (ours, theirs) in self._alternatives
-            or not (is_number(ours) or is_number(theirs))  # one word for another: another variant
+            if (ours, theirs) in self._alternatives and not {ours, theirs} & colours_and_sizes
+        ) + sorted(
+            f"{ours} vs {theirs}"
+            for ours in named
+            for theirs in unsaid
+            if not is_number(ours) and (theirs not in colours_and_sizes or not q_colours | q_sizes)
         )
         out += swapped
         # a word of the line this product lacks but a similar product has: it tells them apart
@@ -169,17 +178,74 @@ class DescriptionIndex:
             f"{u} vs {w}" for u in line.unknown for w in own if OSA.normalized_similarity(u, w) >= RESEMBLES
         )
         out += resembling  # a code or name like ours but not ours ('sjtw' for 'sjoow')
-        if line.unknown:
-            # a word we do not know, and a distinctive word of ours not in the line: likely one was
-            # written for the other (another brand, 'shallow' for 'deep')
+        if line.unknown or line.short:
+            # a word we do not know among the attributes, and one of ours the line does not say: likely
+            # one was written for the other (another brand, 'lever' for 'tee handle', 'yz' for
+            # 'brass'); a word we do not know beside the kind's name, in place of one of its words,
+            # names the kind its own way ('snap ring'), and only a word of ours that similar products
+            # lack then makes a doubt
+            renamed = head - line.known
+            spoken = {
+                u
+                for u in line.unknown | line.short
+                if not (renamed and line.names_kind(u, head))
+                and not any(_shortens(u, w) or (u in line.short and u[0] == w[0]) for w in unsaid)
+            }
             rare = sorted(
-                w
-                for w in words - line.known
-                if not is_number(w) and not line.covers(w) and siblings and any(w not in s for s in siblings)
+                set(unsaid)
+                if spoken
+                else {
+                    w
+                    for w in words - line.known
+                    if line.unknown
+                    and not is_number(w)
+                    and not line.covers(w)
+                    and w not in PACKAGING
+                    and siblings
+                    and any(w not in s for s in siblings)
+                }
             )
             if rare:
-                out.append(f"{' '.join(sorted(line.unknown))} vs {' '.join(rare)}")
+                out.append(f"{' '.join(sorted(spoken or line.unknown))} vs {' '.join(rare)}")
         return list(dict.fromkeys(out))
+
+    def _unsaid(self, line: _Line, rec: int) -> tuple[str, ...]:
+        """Words after the product's kind that the line does not say: its variant ('Plain',
+        'Threaded'); a word of the kind said again ('Hand Soap Foam Soap') counts once more."""
+        head = self._heads[rec]
+        seen: Counter[str] = Counter()
+        out: list[str] = []
+        for w in self._tails[rec]:
+            if w in PACKAGING or line.covers(w):
+                continue
+            seen[w] += 1
+            if seen[w] > line.count[w] - (w in head):
+                out.append(w)
+        return tuple(dict.fromkeys(out))
+
+    def _unspecified(
+        self, line: _Line, rec: int, words: dict[int, frozenset[str]], siblings: list[int]
+    ) -> tuple[str, ...]:
+        """Words and sizes of the product that a sibling lacks and the line does not say, where the
+        sibling has everything the line and the product share: the line cannot tell them apart
+        ('GFCI'; the '1' of '1 Gallon' beside a '5 Gallon Pail'; a second '3/8' beside a '7/8')."""
+        own = words[rec]
+        said = (line.known & own) - PACKAGING | set(line.numbers)
+        alike = [s for s in siblings if said <= words[s]]
+        if not alike:
+            return ()
+        unsaid = sorted(
+            w
+            for w in own - line.known
+            if not is_number(w)
+            and w not in PACKAGING
+            and not line.covers(w)
+            and any(w not in words[s] for s in alike)
+        )
+        sizes = Counter(self._numbers[rec].split())
+        others = [Counter(self._numbers[s].split()) for s in alike]
+        unsaid += sorted(n for n, k in sizes.items() if k > line.numbers[n] and any(o[n] < k for o in others))
+        return tuple(unsaid)
 
     @staticmethod
     def _missing(line: _Line, words: frozenset[str]) -> tuple[str, ...]:
@@ -192,6 +258,43 @@ RESEMBLES = 0.5  # an unknown word this like one of the product's is taken for a
 SIBLING_GAP = 0.25  # products this close to a hit are its siblings (same kind, other variant)
 
 
+def heads_and_tails(
+    token_lists: list[list[str]],
+) -> tuple[list[frozenset[str]], list[tuple[str, ...]]]:
+    """Each description split into the words that name the kind of product and the words after
+    them. A description opens with its kind ('Retaining Ring ...', 'Ball Valve ...', 'Earplugs
+    Foam ...'): the first word, and the second where the catalog mostly uses that word second,
+    naming a kind ('Ring', 'Valve'), not further on as a variant ('Foam' of 'Foam Soap')."""
+    opening: Counter[str] = Counter()
+    anywhere: Counter[str] = Counter()
+    for toks in token_lists:
+        words = [t for t in toks if "+" not in t]
+        anywhere.update(w for w in words if not is_number(w))
+        opening.update(w for w in words[1:2] if not is_number(w))
+    heads: list[frozenset[str]] = []
+    tails: list[tuple[str, ...]] = []
+    for toks in token_lists:
+        words = [t for t in toks if "+" not in t]
+        size = 0
+        if words and not is_number(words[0]):
+            size = 1
+            if len(words) > 1 and not is_number(words[1]) and 2 * opening[words[1]] >= anywhere[words[1]]:
+                size = 2
+        heads.append(frozenset(words[:size]))
+        tails.append(tuple(w for w in words[size:] if not is_number(w)))
+    return heads, tails
+
+
+def _shortens(a: str, b: str) -> bool:
+    """Whether one word is the other shortened ('sch' and 'schedule', 'w' and 'watt', 'hd' and
+    'head'): the same first letter, and the shorter one's letters in order in the longer."""
+    short, long = sorted((a, b), key=len)
+    if not short or short[0] != long[0] or short == long:
+        return False
+    rest = iter(long[1:])
+    return all(c in rest for c in short[1:])
+
+
 def _substantive(word: str) -> bool:
     return len(word) >= 4 and word.replace("+", "").isalpha()
 
@@ -200,10 +303,20 @@ class _Line:
     """A line's words as the index understands them."""
 
     def __init__(
-        self, query: list[str], known: frozenset[str], unknown: frozenset[str], misspelt: frozenset[str]
+        self,
+        query: list[str],
+        forms: list[tuple[str, ...]],
+        known: frozenset[str],
+        unknown: frozenset[str],
+        misspelt: frozenset[str],
     ) -> None:
+        self.query = query
+        self.forms = forms
+        self.count = Counter(w for f in forms for w in f)
         self.known = known
-        self.unknown = unknown
+        self.unknown = frozenset(w for w in unknown if _substantive(w))
+        self.short = frozenset(w for w in unknown if w.isalpha() and 2 <= len(w) < 4)
+        """Short words we do not know ('yz'): an abbreviation of ours, or of something else."""
         self.words = frozenset(query) | known
         # words written out (not guessed from a misspelling or an abbreviation) that name something
         # about the product, not how it is packed: only these can contradict a product
@@ -211,8 +324,24 @@ class _Line:
         self.numbers = Counter(w for w in query if is_number(w))
         self.dimensions = dimensions(query)
         # a misspelt colour or size the catalog never uses still names a variant ('krraft')
-        named = {attribute_word(w) or w for w in unknown}
+        named = {attribute_word(w) or w for w in self.unknown}
         self.attributes = attributes(frozenset(query) | named)
+
+    def names_kind(self, word: str, head: frozenset[str]) -> bool:
+        """Whether ``word`` stands beside the words naming the product's kind (numbers and other
+        such words between them aside): 'snap ring', 'switch plate', 'grub screw'."""
+        if not head:
+            return False
+        for i, w in enumerate(self.query):
+            if word != w and word not in self.forms[i]:
+                continue
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < len(self.query) and not self.forms[j] and not is_number(self.query[j]):
+                    j += step  # a run of words we do not know stands together
+                if 0 <= j < len(self.query) and head & set(self.forms[j]):
+                    return True
+        return False
 
     def covers(self, word: str) -> bool:
         """A compound of the product ('tamper+resistant') whose parts the line has, written apart."""
