@@ -7,24 +7,30 @@ share the line's rarer words, so a line costs about the same against 1,000 or 10
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from ingest.matching.catalog_words import alternatives, heads_and_tails
 from ingest.matching.descriptions import (
     DEFAULT_SYNONYMS,
     Synonyms,
-    attribute_word,
     attributes,
-    compound_parts,
     dimension_order_conflict,
     dimensions,
     is_number,
     negation_conflicts,
     tokens,
+)
+from ingest.matching.line_words import (
+    LineWords,
+    partial_compounds,
+    read_for,
+    shortens,
+    units_said,
 )
 from ingest.matching.token_index import TokenIndex
 from ingest.matching.vocabulary import PACKAGING
@@ -65,6 +71,11 @@ class DescriptionIndex:
         self._numbers = [" ".join(w for w in t if is_number(w)) for t in token_lists]
         self._dimensions = [dimensions(t) for t in token_lists]
         self._heads, self._tails = heads_and_tails(token_lists)
+        self._toks = [tuple(t for t in toks if "+" not in t) for toks in token_lists]
+        self._ordered = [
+            tuple(t for t in toks if not is_number(t) and "+" not in t and t not in PACKAGING)
+            for toks in token_lists
+        ]
         self._kinds = frozenset().union(*self._heads)  # words that name a kind of product
         self._index = TokenIndex(token_lists)
         self._alternatives = alternatives(token_lists)
@@ -83,43 +94,47 @@ class DescriptionIndex:
             fixed for w in query if self._index.misspelt(w) for fixed in self._index.correct(w) or ()
         )
         forms = [(w,) if w in weights else self._index.correct(w) or () for w in query]
-        line = _Line(query, forms, frozenset(weights), frozenset(unknown), misspelt)
+        line = LineWords(query, forms, frozenset(weights), frozenset(unknown), misspelt)
         understood = " ".join(sorted(line.known | frozenset(unknown)))
+        query_weight = self._index.query_weight(query)
         scored = []
+        lines: dict[int, LineWords] = {}
         for overlap in self._index.search(query, limit=max(limit * 5, 20), weights=weights):
             rec = overlap.record
+            read = read_for(line, self._ordered[rec], frozenset(self._sorted[rec].split()))
+            units = units_said(line, self._toks[rec])
+            lines[rec] = line.explaining(read, units)
+            query_coverage, record_coverage = overlap.query_coverage, overlap.record_coverage
+            if read or units:  # 'bo' said 'black oxide' of this product, '14 ga' said '14 AWG'
+                query_coverage += sum(self._index.idf(u) for u in read if u not in line.known) / query_weight
+                said = {w for ws in read.values() for w in ws} | set(units)
+                record_coverage += sum(self._index.idf(w) for w in said) / self._index.record_weight(rec)
             ratio = fuzz.ratio(understood, self._sorted[rec]) / 100.0
-            similarity = 0.5 * overlap.query_coverage + 0.3 * overlap.record_coverage + 0.2 * ratio
-            scored.append((round(similarity, 4), rec, overlap))
+            similarity = 0.5 * min(1.0, query_coverage) + 0.3 * min(1.0, record_coverage) + 0.2 * ratio
+            scored.append((round(similarity, 4), rec, round(min(1.0, query_coverage), 4), overlap))
         scored.sort(key=lambda t: (-t[0], self._skus[t[1]]))
-        words = {rec: frozenset(self._sorted[rec].split()) for _, rec, _ in scored}
+        words = {rec: frozenset(self._sorted[rec].split()) for _, rec, _, _ in scored}
         hits = []
-        for similarity, rec, overlap in scored[:limit]:
-            siblings = [
-                words[other] for sim, other, _ in scored if other != rec and sim >= similarity - SIBLING_GAP
-            ]
+        for similarity, rec, query_coverage, overlap in scored[:limit]:
+            near = [o for sim, o, _, _ in scored if o != rec and sim >= similarity - SIBLING_GAP]
+            ours = lines[rec]
             hits.append(
                 DescriptionHit(
                     sku=self._skus[rec],
                     description=self._texts[rec],
                     similarity=similarity,
-                    conflicts=tuple(self._conflicts(line, rec, words[rec], siblings)),
-                    missing=self._missing(line, words[rec]),
-                    unspecified=self._unspecified(
-                        line,
-                        rec,
-                        words,
-                        [o for sim, o, _ in scored if o != rec and sim >= similarity - SIBLING_GAP],
-                    ),
-                    unknown=tuple(sorted(line.unknown)),
-                    query_coverage=round(overlap.query_coverage, 4),
+                    conflicts=tuple(self._conflicts(ours, rec, words[rec], [words[o] for o in near])),
+                    missing=self._missing(ours, words[rec]),
+                    unspecified=self._unspecified(ours, rec, words, near),
+                    unknown=tuple(sorted(ours.unknown)),
+                    query_coverage=query_coverage,
                     known_coverage=round(overlap.known_coverage, 4),
                 )
             )
         return hits
 
     def _conflicts(
-        self, line: _Line, rec: int, words: frozenset[str], siblings: list[frozenset[str]]
+        self, line: LineWords, rec: int, words: frozenset[str], siblings: list[frozenset[str]]
     ) -> list[str]:
         """What the line says that this product contradicts."""
         out = []
@@ -139,10 +154,13 @@ class DescriptionIndex:
         if q_sizes and c_sizes and q_sizes != c_sizes:
             out.append(f"size {' '.join(sorted(q_sizes))} vs {' '.join(sorted(c_sizes))}")
         out += negation_conflicts(line.words, words)
+        out += partial_compounds(line, words)
         colours_and_sizes = q_colours | q_sizes | c_colours | c_sizes
         head = self._heads[rec]
         unsaid = self._unsaid(line, rec)
-        named = {w for w in line.stated - words if w not in self._kinds}  # 'bolt' for 'screw' names the kind
+        named = {
+            w for w in line.stated - words if w not in self._kinds and len(w) > 1
+        }  # 'bolt' for 'screw' names the kind
         if not c_colours:
             named |= q_colours - words  # a colour the line asks for, the product says none
         # a word of the kind said again ('foam soap' in 'hand soap foam soap'), the product's is once
@@ -184,12 +202,12 @@ class DescriptionIndex:
             # 'brass'); a word we do not know beside the kind's name, in place of one of its words,
             # names the kind its own way ('snap ring'), and only a word of ours that similar products
             # lack then makes a doubt
-            renamed = head - line.known
+            renamed = {w for w in head if line.count[w] < 1 + self._tails[rec].count(w)}
             spoken = {
                 u
                 for u in line.unknown | line.short
                 if not (renamed and line.names_kind(u, head))
-                and not any(_shortens(u, w) or (u in line.short and u[0] == w[0]) for w in unsaid)
+                and not any(shortens(u, w) or (u in line.short and u[0] == w[0]) for w in unsaid)
             }
             rare = sorted(
                 set(unsaid)
@@ -209,14 +227,14 @@ class DescriptionIndex:
                 out.append(f"{' '.join(sorted(spoken or line.unknown))} vs {' '.join(rare)}")
         return list(dict.fromkeys(out))
 
-    def _unsaid(self, line: _Line, rec: int) -> tuple[str, ...]:
+    def _unsaid(self, line: LineWords, rec: int) -> tuple[str, ...]:
         """Words after the product's kind that the line does not say: its variant ('Plain',
         'Threaded'); a word of the kind said again ('Hand Soap Foam Soap') counts once more."""
         head = self._heads[rec]
         seen: Counter[str] = Counter()
         out: list[str] = []
         for w in self._tails[rec]:
-            if w in PACKAGING or line.covers(w):
+            if w in PACKAGING or line.covers(w) or len(w) == 1:
                 continue
             seen[w] += 1
             if seen[w] > line.count[w] - (w in head):
@@ -224,13 +242,13 @@ class DescriptionIndex:
         return tuple(dict.fromkeys(out))
 
     def _unspecified(
-        self, line: _Line, rec: int, words: dict[int, frozenset[str]], siblings: list[int]
+        self, line: LineWords, rec: int, words: dict[int, frozenset[str]], siblings: list[int]
     ) -> tuple[str, ...]:
         """Words and sizes of the product that a sibling lacks and the line does not say, where the
         sibling has everything the line and the product share: the line cannot tell them apart
         ('GFCI'; the '1' of '1 Gallon' beside a '5 Gallon Pail'; a second '3/8' beside a '7/8')."""
         own = words[rec]
-        said = (line.known & own) - PACKAGING | set(line.numbers)
+        said = ((line.known - line.guessed) & own) - PACKAGING | set(line.numbers)
         alike = [s for s in siblings if said <= words[s]]
         if not alike:
             return ()
@@ -248,7 +266,7 @@ class DescriptionIndex:
         return tuple(unsaid)
 
     @staticmethod
-    def _missing(line: _Line, words: frozenset[str]) -> tuple[str, ...]:
+    def _missing(line: LineWords, words: frozenset[str]) -> tuple[str, ...]:
         q_numbers, q_colours, q_sizes = line.attributes
         c_numbers, c_colours, c_sizes = attributes(words)
         return tuple(sorted((c_numbers - q_numbers) | (c_colours - q_colours) | (c_sizes - q_sizes)))
@@ -256,111 +274,3 @@ class DescriptionIndex:
 
 RESEMBLES = 0.5  # an unknown word this like one of the product's is taken for another value of it
 SIBLING_GAP = 0.25  # products this close to a hit are its siblings (same kind, other variant)
-
-
-def heads_and_tails(
-    token_lists: list[list[str]],
-) -> tuple[list[frozenset[str]], list[tuple[str, ...]]]:
-    """Each description split into the words that name the kind of product and the words after
-    them. A description opens with its kind ('Retaining Ring ...', 'Ball Valve ...', 'Earplugs
-    Foam ...'): the first word, and the second where the catalog mostly uses that word second,
-    naming a kind ('Ring', 'Valve'), not further on as a variant ('Foam' of 'Foam Soap')."""
-    opening: Counter[str] = Counter()
-    anywhere: Counter[str] = Counter()
-    for toks in token_lists:
-        words = [t for t in toks if "+" not in t]
-        anywhere.update(w for w in words if not is_number(w))
-        opening.update(w for w in words[1:2] if not is_number(w))
-    heads: list[frozenset[str]] = []
-    tails: list[tuple[str, ...]] = []
-    for toks in token_lists:
-        words = [t for t in toks if "+" not in t]
-        size = 0
-        if words and not is_number(words[0]):
-            size = 1
-            if len(words) > 1 and not is_number(words[1]) and 2 * opening[words[1]] >= anywhere[words[1]]:
-                size = 2
-        heads.append(frozenset(words[:size]))
-        tails.append(tuple(w for w in words[size:] if not is_number(w)))
-    return heads, tails
-
-
-def _shortens(a: str, b: str) -> bool:
-    """Whether one word is the other shortened ('sch' and 'schedule', 'w' and 'watt', 'hd' and
-    'head'): the same first letter, and the shorter one's letters in order in the longer."""
-    short, long = sorted((a, b), key=len)
-    if not short or short[0] != long[0] or short == long:
-        return False
-    rest = iter(long[1:])
-    return all(c in rest for c in short[1:])
-
-
-def _substantive(word: str) -> bool:
-    return len(word) >= 4 and word.replace("+", "").isalpha()
-
-
-class _Line:
-    """A line's words as the index understands them."""
-
-    def __init__(
-        self,
-        query: list[str],
-        forms: list[tuple[str, ...]],
-        known: frozenset[str],
-        unknown: frozenset[str],
-        misspelt: frozenset[str],
-    ) -> None:
-        self.query = query
-        self.forms = forms
-        self.count = Counter(w for f in forms for w in f)
-        self.known = known
-        self.unknown = frozenset(w for w in unknown if _substantive(w))
-        self.short = frozenset(w for w in unknown if w.isalpha() and 2 <= len(w) < 4)
-        """Short words we do not know ('yz'): an abbreviation of ours, or of something else."""
-        self.words = frozenset(query) | known
-        # words written out (not guessed from a misspelling or an abbreviation) that name something
-        # about the product, not how it is packed: only these can contradict a product
-        self.stated = frozenset(w for w in (*query, *misspelt) if w in known and w not in PACKAGING)
-        self.numbers = Counter(w for w in query if is_number(w))
-        self.dimensions = dimensions(query)
-        # a misspelt colour or size the catalog never uses still names a variant ('krraft')
-        named = {attribute_word(w) or w for w in self.unknown}
-        self.attributes = attributes(frozenset(query) | named)
-
-    def names_kind(self, word: str, head: frozenset[str]) -> bool:
-        """Whether ``word`` stands beside the words naming the product's kind (numbers and other
-        such words between them aside): 'snap ring', 'switch plate', 'grub screw'."""
-        if not head:
-            return False
-        for i, w in enumerate(self.query):
-            if word != w and word not in self.forms[i]:
-                continue
-            for step in (-1, 1):
-                j = i + step
-                while 0 <= j < len(self.query) and not self.forms[j] and not is_number(self.query[j]):
-                    j += step  # a run of words we do not know stands together
-                if 0 <= j < len(self.query) and head & set(self.forms[j]):
-                    return True
-        return False
-
-    def covers(self, word: str) -> bool:
-        """A compound of the product ('tamper+resistant') whose parts the line has, written apart."""
-        parts = compound_parts(word)
-        return bool(parts) and all(p in self.words for p in parts)
-
-
-def alternatives(token_lists: list[list[str]]) -> frozenset[tuple[str, str]]:
-    """Pairs of words the catalog uses for variants of one product: two products whose words are
-    the same but for these, sizes aside ('Import' and 'Domestic', 'Blank' and 'Duplex')."""
-    groups: dict[int, set[str]] = defaultdict(set)
-    for toks in token_lists:
-        words = sorted({t for t in toks if not is_number(t)})
-        if len(words) > 40:
-            continue
-        for i, word in enumerate(words):
-            groups[hash((*words[:i], *words[i + 1 :]))].add(word)
-    pairs: set[tuple[str, str]] = set()
-    for variants in groups.values():
-        if 1 < len(variants) <= 12:
-            pairs.update((a, b) for a in variants for b in variants if a != b)
-    return frozenset(pairs)

@@ -22,7 +22,7 @@ from ingest.matching.vocabulary import BASE_SYNONYMS, COLOURS, SIZES, STOPWORDS
 _INCH_DASH = re.compile(r"\"\s*-\s*")
 _INCHES = re.compile(r"(\d)\s*(?:\"|'')")
 _FEET = re.compile(r"(\d)\s*'")
-_MIXED_FRACTION = re.compile(r"\b(\d+)(?:\s+|-)(\d+/\d+)\b")
+_MIXED_FRACTION = re.compile(r"(?<![\d:./])(\d+)(?:\s+|-)(\d+/\d+)\b")  # not the 1 of a 2:1 ratio
 _TOKEN = re.compile(r"\d*\.\d+|\d+(?:[./-]\d+)*|[a-z]+")
 _NEGATED = re.compile(r"\bnon[\s-]+([a-z])")
 _LETTER_SIZES = [
@@ -174,12 +174,12 @@ def tokens(text: str, synonyms: Synonyms = DEFAULT_SYNONYMS) -> list[str]:
         if words == INCH and out and out[-1][0].isdigit():
             continue  # a size in inches is the size: '1-1/2"', '1.5 in' and '1 1/2' are one
         out.extend(words)
-    if "-" in text:
+    if "-" in text or "+" in text:
         out.extend(compounds(text))
     return out
 
 
-_HYPHENATED = re.compile(r"(?<![a-z0-9])([a-z]+(?:-[a-z]+)+)(?![a-z0-9])")
+_HYPHENATED = re.compile(r"(?<![a-z0-9])([a-z]+(?:[-+][a-z]+)+)(?![a-z0-9])")
 
 
 def compounds(text: str) -> list[str]:
@@ -187,7 +187,7 @@ def compounds(text: str) -> list[str]:
     'Slant-D Ring' share 'd' and 'ring' but are not the same thing."""
     out: list[str] = []
     for chain in _HYPHENATED.findall(fold(text)):
-        parts = chain.split("-")
+        parts = re.split(r"[-+]", chain)
         out.extend(f"{a}+{b}" for a, b in itertools.pairwise(parts))
     return out
 
@@ -275,7 +275,9 @@ def attribute_word(word: str) -> str | None:
     """The colour or size word a misspelling stands for ('krraft' -> 'kraft'), if any."""
     if len(word) < 4:
         return None
-    best = process.extractOne(word, _ATTRIBUTE_WORDS, scorer=OSA.normalized_similarity, score_cutoff=0.75)
+    best = process.extractOne(
+        word, _ATTRIBUTE_WORDS, scorer=OSA.normalized_similarity, score_cutoff=0.75 - 1e-6
+    )
     return str(best[0]) if best else None
 
 

@@ -104,6 +104,14 @@ class TokenIndex:
         mask[family] = True
         return bool(mask[postings].any())
 
+    def record_weight(self, record: int) -> float:
+        """The summed weight of a record's tokens (what its coverage is a share of)."""
+        return float(self._weight[record])
+
+    def query_weight(self, query: Sequence[str]) -> float:
+        """The summed weight of a query's tokens, known or not (what its coverage is a share of)."""
+        return sum(self.idf(t) for t in set(query)) or 1.0
+
     def knows(self, token: str) -> bool:
         return token in self._postings
 
@@ -131,10 +139,16 @@ class TokenIndex:
         words = self._vocabulary.get(token[0], [])
         if len(token) >= 4:
             cutoff = TYPO_SCORE if len(token) > 5 else SHORT_TYPO_SCORE
-            best = process.extractOne(token, words, scorer=OSA.normalized_similarity, score_cutoff=cutoff)
+            # (a cutoff of exactly one edit in five is missed by the library's rounding)
+            best = process.extractOne(
+                token, words, scorer=OSA.normalized_similarity, score_cutoff=cutoff - 1e-6
+            )
             if best is not None and best[0].startswith("non") == token.startswith("non"):
                 self._misspellings.add(token)
                 return (str(best[0]),)  # 'dimmable' is not a misspelt 'nondimmable'
+        for glued in (token[:-1], token[1:]):
+            if glued in self._postings and "x" in (token[0], token[-1]) and len(glued) >= 3:
+                return (glued,)  # a dimension's 'x' written onto a word ('jicx1/2', 'xinseam')
         for cut in range(len(token) - 1, 0, -1):
             head, tail = token[:cut], token[cut:]
             if head in self._postings and tail in self._postings and min(len(head), len(tail)) >= 2:
@@ -142,7 +156,7 @@ class TokenIndex:
         if token in _NOT_ABBREVIATIONS:
             return None
         pattern = re.compile(".*?".join(re.escape(c) for c in token))
-        shortened = [w for w in words if len(w) > len(token) and pattern.match(w)]
+        shortened = [w for w in words if len(w) > len(token) and "+" not in w and pattern.match(w)]
         if shortened:
             return (max(shortened, key=lambda w: len(self._postings[w])),)
         return None
@@ -172,7 +186,7 @@ class TokenIndex:
             weights = self.understand(query)[0]
         if not weights:
             return []
-        query_weight = sum(self.idf(t) for t in set(query)) or 1.0
+        query_weight = self.query_weight(query)
         known_weight = sum(weights.values())
         # the rarer words find the candidates (a bounded amount of postings); the others only score
         rare: dict[str, float] = {}

@@ -212,3 +212,33 @@ PACKAGING: frozenset[str] = frozenset(
         "per",
     }
 )
+
+# Units written after a number ('14 AWG', '500 ft', '6 mil'): the number says the unit's word too.
+UNITS: frozenset[str] = frozenset(
+    {
+        "inch",
+        "foot",
+        "yard",
+        "millimeter",
+        "centimeter",
+        "meter",
+        "ounce",
+        "pound",
+        "gallon",
+        "quart",
+        "liter",
+        "milliliter",
+        "awg",
+        "gauge",
+        "mil",
+        "ply",
+        "gsm",
+        "tpi",
+        "volt",
+        "watt",
+        "amp",
+        "kcmil",
+        "psi",
+        "degree",
+    }
+)
