@@ -246,18 +246,27 @@ class DescriptionIndex:
     ) -> tuple[str, ...]:
         """Words and sizes of the product that a sibling lacks and the line does not say, where the
         sibling has everything the line and the product share: the line cannot tell them apart
-        ('GFCI'; the '1' of '1 Gallon' beside a '5 Gallon Pail'; a second '3/8' beside a '7/8')."""
+        ('GFCI'; the '1' of '1 Gallon' beside a '5 Gallon Pail'; a second '3/8' beside a '7/8').
+        Also the product's variant words the line leaves out where it has a word, read from an
+        abbreviation, that the product lacks ('std' read as 'standard' against 'Deep')."""
         own = words[rec]
+        guessed = [
+            w
+            for w in line.known - own - line.stated
+            if len(w) > 1 and not is_number(w) and w not in PACKAGING and w not in self._kinds
+        ]
+        unsaid = list(self._unsaid(line, rec)) if guessed else []
         said = ((line.known - line.guessed) & own) - PACKAGING | set(line.numbers)
         alike = [s for s in siblings if said <= words[s]]
         if not alike:
-            return ()
-        unsaid = sorted(
+            return tuple(unsaid)
+        unsaid += sorted(
             w
             for w in own - line.known
             if not is_number(w)
             and w not in PACKAGING
             and not line.covers(w)
+            and w not in unsaid
             and any(w not in words[s] for s in alike)
         )
         sizes = Counter(self._numbers[rec].split())

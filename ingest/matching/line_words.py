@@ -88,9 +88,11 @@ class LineWords:
             return self
         out = copy.copy(self)
         gone = frozenset(read)
-        out.known = (self.known - gone) | frozenset(said)
+        # an abbreviation read another way for this product drops the catalog-wide guess
+        guesses = [w for raw, forms in zip(self.query, self.forms, strict=True) if raw in gone for w in forms]
+        out.known = (self.known - gone - frozenset(guesses)) | frozenset(said)
         out.words = self.words | frozenset(said)
-        out.count = self.count + Counter(said)
+        out.count = self.count - Counter(guesses) + Counter(said)
         out.short = self.short - gone
         out.unknown = self.unknown - gone
         out.stated = self.stated - gone
@@ -149,6 +151,13 @@ def read_for(line: LineWords, ordered: Sequence[str], own: frozenset[str]) -> di
         best = max(alike, key=lambda w: OSA.normalized_similarity(word, w), default=None)
         if best is not None and OSA.normalized_similarity(word, best) >= cutoff - 1e-6:
             read[word] = (best,)
+    for raw, forms in zip(line.query, line.forms, strict=True):
+        # an abbreviation the catalog reads as a word this product lacks, that shortens one it has
+        # ('std' read as 'slotted' beside a product that says 'Standard')
+        if forms and forms != (raw,) and raw not in read and not all(w in own for w in forms):
+            other = next((w for w in unsaid if shortens(raw, w) and len(w) > len(raw)), None)
+            if other is not None:
+                read[raw] = (other,)
     for word in (line.stated - own) | (line.unknown - read.keys()):
         stem = next((w for w in unsaid if same_stem(word, w)), None)
         if stem is not None and len(word) > 1:
