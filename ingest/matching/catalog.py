@@ -32,7 +32,7 @@ from ingest.matching.line_words import (
     shortens,
     units_said,
 )
-from ingest.matching.token_index import TokenIndex
+from ingest.matching.token_index import TYPO_WEIGHT, Overlap, TokenIndex
 from ingest.matching.vocabulary import PACKAGING
 
 DISTINCT_SHARE = 0.02  # a word of the line in at most this share of the products must be in the match
@@ -104,18 +104,16 @@ class DescriptionIndex:
             read = read_for(line, self._ordered[rec], frozenset(self._sorted[rec].split()))
             units = units_said(line, self._toks[rec])
             lines[rec] = line.explaining(read, units)
-            query_coverage, record_coverage = overlap.query_coverage, overlap.record_coverage
-            if read or units:  # 'bo' said 'black oxide' of this product, '14 ga' said '14 AWG'
-                query_coverage += sum(self._index.idf(u) for u in read if u not in line.known) / query_weight
-                said = {w for ws in read.values() for w in ws} | set(units)
-                record_coverage += sum(self._index.idf(w) for w in said) / self._index.record_weight(rec)
+            query_coverage, record_coverage, known_coverage = self._coverage(
+                line, weights, query_weight, overlap, read, units
+            )
             ratio = fuzz.ratio(understood, self._sorted[rec]) / 100.0
             similarity = 0.5 * min(1.0, query_coverage) + 0.3 * min(1.0, record_coverage) + 0.2 * ratio
-            scored.append((round(similarity, 4), rec, round(min(1.0, query_coverage), 4), overlap))
+            scored.append((round(similarity, 4), rec, round(query_coverage, 4), round(known_coverage, 4)))
         scored.sort(key=lambda t: (-t[0], self._skus[t[1]]))
         words = {rec: frozenset(self._sorted[rec].split()) for _, rec, _, _ in scored}
         hits = []
-        for similarity, rec, query_coverage, overlap in scored[:limit]:
+        for similarity, rec, query_coverage, known_coverage in scored[:limit]:
             near = [o for sim, o, _, _ in scored if o != rec and sim >= similarity - SIBLING_GAP]
             ours = lines[rec]
             hits.append(
@@ -128,10 +126,45 @@ class DescriptionIndex:
                     unspecified=self._unspecified(ours, rec, words, near),
                     unknown=tuple(sorted(ours.unknown)),
                     query_coverage=query_coverage,
-                    known_coverage=round(overlap.known_coverage, 4),
+                    known_coverage=known_coverage,
                 )
             )
         return hits
+
+    def _coverage(
+        self,
+        line: LineWords,
+        weights: dict[str, float],
+        query_weight: float,
+        overlap: Overlap,
+        read: dict[str, tuple[str, ...]],
+        units: list[str],
+    ) -> tuple[float, float, float]:
+        """The index's coverages of the line and the product, with the line's words read for this
+        product ('bo' as its 'black oxide', 'std' as its 'standard', not the catalog's 'slotted')."""
+        if not (read or units):
+            return overlap.query_coverage, overlap.record_coverage, overlap.known_coverage
+        known_weight = sum(weights.values()) or 1.0
+        shared = overlap.known_coverage * known_weight
+        own = self._sorted[overlap.record].split()
+        for raw, words in read.items():
+            for guess in (
+                raw,
+                *(w for q, f in zip(line.query, line.forms, strict=True) if q == raw for w in f),
+            ):
+                if guess in weights:  # what the catalog took the word for, now read otherwise
+                    known_weight -= weights[guess]
+                    shared -= weights[guess] if guess in own else 0.0
+                    weights = {**weights, guess: 0.0}
+            weight = max(self._index.idf(w) for w in words) * TYPO_WEIGHT
+            shared += weight
+            known_weight += weight
+        extra = sum(self._index.idf(w) for w in units) * TYPO_WEIGHT
+        return (
+            min(1.0, shared / query_weight),
+            min(1.0, (shared + extra) / self._index.record_weight(overlap.record)),
+            min(1.0, shared / known_weight) if known_weight > 0 else 0.0,
+        )
 
     def _conflicts(
         self, line: LineWords, rec: int, words: frozenset[str], siblings: list[frozenset[str]]

@@ -32,6 +32,22 @@ def _candidate(hit: DescriptionHit, confidence: float) -> Candidate:
     )
 
 
+def _doubt(hit: DescriptionHit) -> str:
+    """Why a match without contradictions is still not sure, for the clerk."""
+    doubts = []
+    if hit.unspecified:
+        doubts.append(
+            f"the line does not say {' '.join(hit.unspecified)!r}, which tells it from similar products"
+        )
+    if hit.unknown and (hit.query_coverage < SURE_COVERAGE or hit.known_coverage < SURE_KNOWN):
+        doubts.append(f"words not in our catalog: {' '.join(hit.unknown)}")
+    elif hit.query_coverage < SURE_COVERAGE or hit.known_coverage < SURE_KNOWN:
+        doubts.append("the line has words this product lacks")
+    if hit.similarity < SURE_SIMILARITY:
+        doubts.append("too little alike")
+    return f", but {'; '.join(doubts)}" if doubts else ""
+
+
 def describe_line(text: str, index: DescriptionIndex, rules: RuleSet) -> LineMatch:
     hits = index.search(text, limit=8)
     if not hits or hits[0].similarity < MIN_SIMILARITY:
@@ -58,6 +74,8 @@ def describe_line(text: str, index: DescriptionIndex, rules: RuleSet) -> LineMat
     )
     confidence = weight if sure else weight * top.similarity * DOUBT
     reason = f"description {top.similarity:.2f} like {top.description!r}"
+    if not sure and not top.conflicts:
+        reason += _doubt(top)
     if top.conflicts:
         confidence = min(confidence, CONFLICT_CAP)
         reason += f", but {', '.join(top.conflicts)}"

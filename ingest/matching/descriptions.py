@@ -48,6 +48,7 @@ def _extra(m: re.Match[str], letter: str) -> str:
 _SIZE_PHRASES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\b([2-5]?)\s*(x{1,4})[\s-]?(?:large|l)\b"), lambda m: _extra(m, "l")),
     (re.compile(r"\bextra[\s-]large\b"), lambda m: " xl "),
+    (re.compile(r"(?<![\w.])([2-5])x(?![\w.])(?!\s*[\d.])"), lambda m: _extra(m, "l")),  # apparel '2X'
     (re.compile(r"\b([2-5]?)\s*(x{1,4})[\s-]?(?:small|s)\b"), lambda m: _extra(m, "s")),
     (re.compile(r"\bextra[\s-]small\b"), lambda m: " xs "),
 ]

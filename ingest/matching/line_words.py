@@ -118,6 +118,9 @@ def spelled_out(short: Iterable[str], words: Sequence[str]) -> dict[str, tuple[s
                 break
         else:
             longer = [w for w in words if len(w) > size and w.startswith(word)]
+            if not longer and size > 2:  # its letters ('pnt' for 'point', 'cpg' ...), if only one fits
+                fits = list(dict.fromkeys(w for w in words if len(w) > size and shortens(word, w)))
+                longer = fits if len(fits) == 1 else []
             if longer:
                 out[word] = (longer[0],)
     return out
