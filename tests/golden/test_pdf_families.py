@@ -56,9 +56,7 @@ FAMILIES = [
 ]
 
 # Families the PDF reader does not read right yet: compared, but xfail(strict=False). Shrink me.
-KNOWN_WEAK = {
-    "scanned",  # OCR noise in part numbers and an extra line
-}
+KNOWN_WEAK: set[str] = set()
 
 
 def _cases() -> list[object]:

@@ -9,6 +9,7 @@ from ingest.parsers.pdf.ocr_cleanup import (
     clean_page_words,
     clean_token,
     fix_code,
+    fix_inches,
     fix_number,
     is_noise,
     strip_ruling,
@@ -78,6 +79,29 @@ def test_code_segments_are_made_all_letters_or_all_digits(raw: str, clean: str) 
 def test_description_words_and_good_codes_keep_their_text(text: str) -> None:
     assert fix_code(text) == text
     assert clean_token(text) == text
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("1/2*", '1/2"'),
+        ("3/16*", '3/16"'),
+        ("1/2\u00b0-13", '1/2"-13'),
+        ("1/4\u201d", '1/4"'),
+        ("2\u201c", '2"'),
+        ("1-1/2*", '1-1/2"'),
+    ],
+)
+def test_inch_marks_misread_after_a_number_are_double_quotes(raw: str, clean: str) -> None:
+    assert fix_inches(raw) == clean
+    assert clean_token(raw) == clean
+
+
+@pytest.mark.parametrize(
+    "text", ["90\u00b0", "2*", "12.50*", "a*", '1/2"', "1/2\u00b0x", "\u201cQuoted\u201d"]
+)
+def test_degrees_asterisks_and_quotes_elsewhere_keep_their_text(text: str) -> None:
+    assert fix_inches(text) == text
 
 
 def test_clean_page_words_drops_noise_and_keeps_positions() -> None:

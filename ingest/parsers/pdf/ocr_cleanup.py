@@ -10,7 +10,9 @@ Applied to OCR pages only (``ocr.py`` calls :func:`clean_page_words`):
 * inside an upper-case alphanumeric code with hyphens ("FAS-10072-2P"), a digit in a segment of
   letters becomes the letter it looks like (2->Z, 5->S, 0->O, 1->I, 8->B) and a letter in a
   segment of digits becomes the digit ("FAS-1OO72" -> "FAS-10072"); a lower-case letter among
-  upper-case ones is upper-cased ("FAs" -> "FAS").
+  upper-case ones is upper-cased ("FAs" -> "FAS");
+* an inch mark read as a curly quote after a number, or as "*" or a degree sign after a fraction,
+  becomes a plain double quote ("1/4”", "1/2*", "1/2°-13"); "90°" and "2*" keep their text.
 
 Description words ("Hi-Vis", "2XL", "18-8", '1/4"-20', "Plated") keep their text.
 """
@@ -30,6 +32,10 @@ _TO_LETTER = str.maketrans({"2": "Z", "5": "S", "0": "O", "1": "I", "8": "B"})
 _SEGMENT_TO_DIGIT = str.maketrans({"O": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"})
 _NUMBER = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?")
 _CODE = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)+")
+# an inch mark read as a curly quote after any number, or as "*" or a degree sign after a
+# fraction ("1/2*", "1/2\u00b0-13"); a whole number's "*" may be an asterisk, its "\u00b0" degrees
+_CURLY_INCH = re.compile(r"(?<=\d)[\u201c\u201d]")
+_FRACTION_INCH = re.compile(r"(?<=\d/\d)[*\u00b0](?=$|-)|(?<=\d/\d\d)[*\u00b0](?=$|-)")
 
 
 def is_noise(text: str) -> bool:
@@ -57,6 +63,12 @@ def fix_number(text: str) -> str:
         return text
     fixed = text.translate(_TO_DIGIT)
     return fixed if _NUMBER.fullmatch(fixed) else text
+
+
+def fix_inches(text: str) -> str:
+    """An inch mark misread after a number made a plain double quote ("1/4\u201d" -> '1/4"',
+    "1/2*" -> '1/2"', "1/2\u00b0-13" -> '1/2"-13')."""
+    return _FRACTION_INCH.sub('"', _CURLY_INCH.sub('"', text))
 
 
 def _segment(segment: str) -> str:
@@ -97,7 +109,7 @@ def clean_token(text: str) -> str:
     text = strip_ruling(text)
     if not text or is_noise(text):
         return ""
-    text = fix_number(text)
+    text = fix_number(fix_inches(text))
     return fix_code(text)
 
 
