@@ -6,6 +6,7 @@ share the line's rarer words, so a line costs about the same against 1,000 or 10
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -31,9 +32,10 @@ from ingest.matching.line_words import (
     read_for,
     shortens,
     units_said,
+    units_swapped,
 )
 from ingest.matching.token_index import TYPO_WEIGHT, Overlap, TokenIndex
-from ingest.matching.vocabulary import PACKAGING
+from ingest.matching.vocabulary import COLOURS, PACKAGING
 
 DISTINCT_SHARE = 0.02  # a word of the line in at most this share of the products must be in the match
 
@@ -188,6 +190,7 @@ class DescriptionIndex:
             out.append(f"size {' '.join(sorted(q_sizes))} vs {' '.join(sorted(c_sizes))}")
         out += negation_conflicts(line.words, words)
         out += partial_compounds(line, words)
+        out += units_swapped(line.read_in_order(), self._toks[rec])
         colours_and_sizes = q_colours | q_sizes | c_colours | c_sizes
         head = self._heads[rec]
         unsaid = self._unsaid(line, rec)
@@ -289,10 +292,23 @@ class DescriptionIndex:
             if len(w) > 1 and not is_number(w) and w not in PACKAGING and w not in self._kinds
         ]
         unsaid = list(self._unsaid(line, rec)) if guessed else []
+        # what comes 'with' the product ('N95 with Valve'), and its colour, are choices: a line
+        # that says neither may mean the product without them
+        colours = line.attributes[1]
+        toks = self._toks[rec]
+        extras = {b for a, b in itertools.pairwise(toks) if a == "with" and not is_number(b)}
+        if not colours:
+            extras |= {w for w in toks if w in COLOURS}
+        unsaid += sorted(w for w in extras - line.known if w not in unsaid and not line.covers(w))
         said = ((line.known - line.guessed) & own) - PACKAGING | set(line.numbers)
         alike = [s for s in siblings if said <= words[s]]
         if not alike:
             return tuple(unsaid)
+        ours = {w for w in own - line.known if _variant_word(w) and not line.covers(w)}
+        if ours and any(_variant_word(w) for s in alike for w in words[s] - own - line.known):
+            # a sibling with more that the line does not say either ('Spiral Point HSS' beside
+            # 'Spiral Point HSS TiN Coated'): the line says neither product's own words
+            unsaid += sorted(ours - set(unsaid))
         unsaid += sorted(
             w
             for w in own - line.known
@@ -312,6 +328,10 @@ class DescriptionIndex:
         q_numbers, q_colours, q_sizes = line.attributes
         c_numbers, c_colours, c_sizes = attributes(words)
         return tuple(sorted((c_numbers - q_numbers) | (c_colours - q_colours) | (c_sizes - q_sizes)))
+
+
+def _variant_word(word: str) -> bool:
+    return len(word) > 1 and not is_number(word) and word not in PACKAGING and "+" not in word
 
 
 RESEMBLES = 0.5  # an unknown word this like one of the product's is taken for another value of it

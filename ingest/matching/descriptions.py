@@ -8,6 +8,7 @@ import hashlib
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -17,12 +18,13 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from ingest.matching.vocabulary import BASE_SYNONYMS, COLOURS, SIZES, STOPWORDS
+from ingest.matching.vocabulary import BASE_SYNONYMS, COLOURS, PACKAGING, SIZES, STOPWORDS
 
 _INCH_DASH = re.compile(r"\"\s*-\s*")
 _INCHES = re.compile(r"(\d)\s*(?:\"|'')")
 _FEET = re.compile(r"(\d)\s*'")
-_MIXED_FRACTION = re.compile(r"(?<![\d:./])(\d+)(?:\s+|-)(\d+/\d+)\b")  # not the 1 of a 2:1 ratio
+# '1 1/2' and '1-1/2' are one size; not the 1 of a 2:1 ratio, the #4 of '#4 3/8' or the 30 of 'Grade 30 5/16'
+_MIXED_FRACTION = re.compile(r"(?<![\d:./#])([1-9]|1\d|2[0-4])(?:\s+|-)(\d+/\d+)\b")
 _TOKEN = re.compile(r"\d*\.\d+|\d+(?:[./-]\d+)*|[a-z]+")
 _NEGATED = re.compile(r"\bnon[\s-]+([a-z])")
 _LETTER_SIZES = [
@@ -79,11 +81,13 @@ def fold(text: str) -> str:
         text = _DIMENSION_X.sub(r"\1 x", text)
     if "w/" in text:
         text = _WITH.sub(" with ", text)
+    if "/" in text:
+        text = _MIXED_FRACTION.sub(r"\1-\2", text)
     if "#" in text:
         text = _POUND_SIGN.sub(r"\1 pound ", text)
     if "#" in text or "n" in text:
         text = _NUMBER_WORD.sub(" ", text)
-    return _MIXED_FRACTION.sub(r"\1-\2", text) if " " in text else text
+    return text
 
 
 @lru_cache(maxsize=65536)
@@ -292,3 +296,21 @@ def description_agrees(line: str, product: str, synonyms: Synonyms = DEFAULT_SYN
     numbers = [w for w in ours if is_number(w)]
     shared = sum(1 for w in words if w in theirs)
     return bool(words) and shared / len(words) >= 0.6 and all(n in theirs for n in numbers)
+
+
+def sizes_contradict(line: str, product: str, synonyms: Synonyms = DEFAULT_SYNONYMS) -> str | None:
+    """The sizes a line's description gives that the product does not have, where the product has
+    others in their place ('15/32 vs 7/64'): an identifier pointing at another product than the
+    words describe. None when they do not contradict."""
+    ours, theirs = _sizes(tokens(line, synonyms)), _sizes(tokens(product, synonyms))
+    extra, other = ours - theirs, theirs - ours
+    if not (extra and other):
+        return None
+    return f"sizes {' '.join(sorted(extra.elements()))} vs {' '.join(sorted(other.elements()))}"
+
+
+def _sizes(toks: list[str]) -> Counter[str]:
+    """The numbers of a description that are sizes, not pack counts ('100' of '100/Box')."""
+    return Counter(
+        t for i, t in enumerate(toks) if is_number(t) and (i + 1 == len(toks) or toks[i + 1] not in PACKAGING)
+    )

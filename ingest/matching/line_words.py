@@ -17,7 +17,7 @@ from ingest.matching.descriptions import (
     dimensions,
     is_number,
 )
-from ingest.matching.vocabulary import PACKAGING, UNITS
+from ingest.matching.vocabulary import COLOURS, PACKAGING, SIZES, UNITS
 
 
 def shortens(a: str, b: str) -> bool:
@@ -63,6 +63,10 @@ class LineWords:
         # a misspelt colour or size the catalog never uses still names a variant ('krraft')
         named = {attribute_word(w) or w for w in self.unknown}
         self.attributes = attributes(frozenset(query) | named)
+
+    def read_in_order(self) -> list[str]:
+        """The line's words in order, each as the catalog reads it ('yds' as 'yard')."""
+        return [f[0] if len(f) == 1 else w for w, f in zip(self.query, self.forms, strict=True)]
 
     def names_kind(self, word: str, head: frozenset[str]) -> bool:
         """Whether ``word`` stands beside the words naming the product's kind (numbers and other
@@ -118,8 +122,14 @@ def spelled_out(short: Iterable[str], words: Sequence[str]) -> dict[str, tuple[s
                 break
         else:
             longer = [w for w in words if len(w) > size and w.startswith(word)]
-            if not longer and size > 2:  # its letters ('pnt' for 'point', 'cpg' ...), if only one fits
-                fits = list(dict.fromkeys(w for w in words if len(w) > size and shortens(word, w)))
+            if not longer:  # its letters ('pt' for 'point'), if only one fits; not a colour ('ga')
+                fits = list(
+                    dict.fromkeys(
+                        w
+                        for w in words
+                        if len(w) > size and shortens(word, w) and (size > 2 or w not in COLOURS | SIZES)
+                    )
+                )
                 longer = fits if len(fits) == 1 else []
             if longer:
                 out[word] = (longer[0],)
@@ -130,14 +140,23 @@ TYPO = 0.75  # edit similarity for a word of the line to be a misspelt word of t
 SHORT_TYPO = 0.8  # the same for words of four or five letters
 
 
+ENDINGS = frozenset({"s", "es", "ed", "d", "er", "r", "ing", "y", "ly", "ies", "ie", "al", "ion"})
+
+
 def same_stem(a: str, b: str) -> bool:
-    """Two forms of one word ('zip' and 'zipper', 'tube' and 'tubing', 'stub' and 'stubby')."""
+    """Two forms of one word: the same stem and an ending ('zip' and 'zipper', 'tube' and
+    'tubing', 'stub' and 'stubby', 'polish' and 'polished'); not a word inside another ('tooth' in
+    'Toothline', 'outlet' in 'Outletco')."""
     short, long = sorted((a, b), key=len)
-    if len(short) < 3 or short == long or short.startswith("non") != long.startswith("non"):
+    if len(short) < 3 or short == long:
         return False
     common = next((i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
-    # an ending, not another word: 'tooth' is not 'toothline'
-    return common >= 3 and common >= 0.75 * len(short) and len(long) - common <= 3
+    if common < 3 or common < 0.75 * len(short):
+        return False
+    ours, theirs = short[common:], long[common:]
+    if theirs[:1] == short[-1:] and not ours:
+        theirs = theirs[1:]  # a doubled consonant: 'zip' and 'zipper'
+    return ours in ("", "e", "y") and (theirs in ENDINGS or theirs == "")
 
 
 def read_for(line: LineWords, ordered: Sequence[str], own: frozenset[str]) -> dict[str, tuple[str, ...]]:
@@ -189,4 +208,24 @@ def partial_compounds(line: LineWords, words: frozenset[str]) -> list[str]:
         have = [p for p in parts if p in other]
         if have and len(have) < len(parts):
             out.append(f"{' '.join(have)} vs {compound.replace('+', '-')}")
+    return out
+
+
+def units_swapped(line: Sequence[str], product: Sequence[str]) -> list[str]:
+    """The same sizes with their units the other way round: '3 in x 110 yd 2 mil' against
+    '2 in x 110 yd 3 mil', '1/4 hose 3/8 NPT' against '3/8 hose 1/4 NPT'."""
+    ours, theirs = _after_numbers(line), _after_numbers(product)
+    both = {t for t in line if is_number(t)} & {t for t in product if is_number(t)}
+    return [
+        f"{' '.join(sorted(ours[w]))} {w} vs {' '.join(sorted(theirs[w]))} {w}"
+        for w in sorted(ours.keys() & theirs.keys())
+        if not ours[w] & theirs[w] and ours[w] | theirs[w] <= both
+    ]
+
+
+def _after_numbers(toks: Sequence[str]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for number, word in itertools.pairwise(toks):
+        if is_number(number) and word in UNITS:
+            out.setdefault(word, set()).add(number)
     return out

@@ -10,7 +10,7 @@ from ingest.domain.order import OrderLine
 from ingest.domain.rules import RuleSet
 from ingest.matching.catalog import DescriptionIndex
 from ingest.matching.describe import describe_line
-from ingest.matching.descriptions import description_agrees, description_key
+from ingest.matching.descriptions import description_agrees, description_key, sizes_contradict
 from ingest.matching.masterdata import MasterDataView
 from ingest.matching.regex_rules import line_hits
 from ingest.matching.units import check_units
@@ -194,4 +194,21 @@ def match_line(
         )
     else:
         match = LineMatch(sku=top.key, confidence=top.confidence, reason=top.reason, candidates=tuple(ranked))
-    return _with_units(match, line, data, rules, customer_id)
+    return _with_units(_described_otherwise(match, line, data), line, data, rules, customer_id)
+
+
+def _described_otherwise(match: LineMatch, line: OrderLine, data: MasterDataView) -> LineMatch:
+    """An identifier for one product on a line whose words give another's sizes (the customer's
+    part number for a 7/64" bit on a line for a 15/32" one): a clerk decides which is meant."""
+    product = data.product(match.sku) if match.sku else None
+    if product is None or not line.description or not product.description:
+        return match
+    conflict = sizes_contradict(line.description, product.description)
+    if conflict is None:
+        return match
+    return match.model_copy(
+        update={
+            "confidence": min(match.confidence, CONFLICT),
+            "reason": f"{match.reason}, but the description says otherwise: {conflict}",
+        }
+    )

@@ -143,7 +143,11 @@ class TokenIndex:
             best = process.extractOne(
                 token, words, scorer=OSA.normalized_similarity, score_cutoff=cutoff - 1e-6
             )
-            if best is not None and best[0].startswith("non") == token.startswith("non"):
+            if (
+                best is not None
+                and best[0].startswith("non") == token.startswith("non")
+                and not str(best[0]).startswith(token)  # 'outlet' is no misspelt 'Outletco'
+            ):
                 self._misspellings.add(token)
                 return (str(best[0]),)  # 'dimmable' is not a misspelt 'nondimmable'
         for glued in (token[:-1], token[1:]):
@@ -156,7 +160,14 @@ class TokenIndex:
         if token in _NOT_ABBREVIATIONS:
             return None
         pattern = re.compile(".*?".join(re.escape(c) for c in token))
-        shortened = [w for w in words if len(w) > len(token) and "+" not in w and pattern.match(w)]
+        shortened = [
+            w
+            for w in words
+            if len(w) > len(token)
+            and "+" not in w
+            and pattern.match(w)
+            and not (w.startswith(token) and 3 * len(token) > 2 * len(w))  # 'outlet' is not 'Outletco'
+        ]
         if shortened:
             return (max(shortened, key=lambda w: len(self._postings[w])),)
         return None

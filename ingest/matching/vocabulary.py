@@ -240,5 +240,9 @@ UNITS: frozenset[str] = frozenset(
         "kcmil",
         "psi",
         "degree",
+        "npt",
+        "gph",
+        "cfm",
+        "rpm",
     }
 )
