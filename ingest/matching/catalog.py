@@ -28,6 +28,7 @@ from ingest.matching.descriptions import (
 )
 from ingest.matching.line_words import (
     LineWords,
+    describes,
     partial_compounds,
     read_for,
     shortens,
@@ -242,9 +243,11 @@ class DescriptionIndex:
             spoken = {
                 u
                 for u in line.unknown | line.short
-                if not (renamed and line.names_kind(u, head))
+                if not (renamed and line.names_kind(u, head) and not describes(u))
                 and not any(shortens(u, w) or (u in line.short and u[0] == w[0]) for w in unsaid)
             }
+            if any(describes(u) for u in spoken):
+                unsaid = (*unsaid, *sorted(renamed))  # 'Reusable' where the kind says 'Foam'
             rare = sorted(
                 set(unsaid)
                 if spoken

@@ -30,6 +30,15 @@ def shortens(a: str, b: str) -> bool:
     return all(c in rest for c in short[1:])
 
 
+ADJECTIVE_ENDINGS = ("able", "ible", "ous", "ive", "ful", "less", "proof")
+
+
+def describes(word: str) -> bool:
+    """A word that says what a thing is like, not what it is ('reusable', 'waterproof'): beside
+    the kind's name it is a variant, not another name for the kind."""
+    return len(word) > 5 and word.endswith(ADJECTIVE_ENDINGS)
+
+
 def substantive(word: str) -> bool:
     return len(word) >= 4 and word.replace("+", "").isalpha()
 
