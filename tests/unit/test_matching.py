@@ -161,3 +161,29 @@ def test_decision_commits_only_when_everything_is_sure(data: InMemoryMasterData)
 def test_name_key() -> None:
     assert name_key("The Acme Hardware Co., Inc.") == "ACME HARDWARE"
     assert name_key("Smith & Sons GmbH") == "SMITH AND SONS"
+
+
+def test_an_identifier_for_a_product_the_description_contradicts_goes_to_review() -> None:
+    """The customer's part number is cross-referenced to a 7/64" bit, but the line describes a
+    15/32" one: whichever is meant, a clerk must say."""
+    data = InMemoryMasterData(
+        customers=[Customer(customer_id="C1", name="Acme", email_domains="acme.example")],
+        products=[
+            Product(sku="DB-7", description='Drill Bit 7/64" Titanium Nitride Coated Taper Length 1/Pack'),
+            Product(sku="DB-15", description='Drill Bit 15/32" HSS Black Oxide Taper Length 1/Pack'),
+        ],
+        items=[CustomerItem(customer_id="C1", customer_part_number="4822", sku="DB-7")],
+        vendor=VendorProfile(name="Northwind Industrial Supply", domains=("northwind.example",)),
+    )
+    sender = Sender(channel="email", email="buyer@acme.example")
+    described = OrderLine(
+        quantity=Decimal(1),
+        buyer_part_number="4822",
+        description="DRILL 15/32IN HSS BLACK OXIDE TAPER LENGTH 1 PER PK",
+    )
+    agreeing = OrderLine(quantity=Decimal(1), buyer_part_number="4822", description="drill bit 7/64 tin 1/pk")
+    m = match_order(order(sender=sender, lines=[described, agreeing]), data)
+    assert m.lines[0].sku == "DB-7"
+    assert m.lines[0].confidence < RuleSet().thresholds.line
+    assert "description says otherwise" in m.lines[0].reason
+    assert m.lines[1].confidence == 1.0

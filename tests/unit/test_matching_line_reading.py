@@ -170,3 +170,41 @@ def test_same_stem(a: str, b: str, expected: bool) -> None:
 def test_spelled_out_reads_initials_then_beginnings() -> None:
     words = ("set", "screw", "cup", "point", "black", "oxide", "ivory")
     assert spelled_out({"bo", "iv", "yz"}, words) == {"bo": ("black", "oxide"), "iv": ("ivory",)}
+
+
+MORE = [
+    ("EP-FC", "Earplugs Foam Corded NRR 33 200/Box"),
+    ("EP-FU", "Earplugs Foam Uncorded NRR 33 200/Box"),
+    ("RSP-V", "Respirator N95 with Valve Small 20/Box"),
+    ("RSP-R", "Respirator R95 Small 20/Box"),
+    ("TAP-H", 'Tap 5/16"-24 Spiral Point HSS'),
+    ("TAP-T", 'Tap 5/16"-24 Spiral Point HSS TiN Coated'),
+    ("PT-2", 'Packing Tape Tapeco 2" x 110 yd 3.0 mil Clear 36/Case'),
+    ("PT-3", 'Packing Tape Tapeco 3" x 110 yd 2.0 mil Clear 36/Case'),
+    ("LUG", "Compression Lug 1-Hole Long Barrel 4 AWG 3/8 in Stud Insulated 10/Box"),
+]
+
+
+@pytest.fixture(scope="module")
+def more() -> DescriptionIndex:
+    return DescriptionIndex(MORE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Earplugs Reusable Corded NRR 33 200 per box",  # only foam is stocked
+        "RESPIRATOR SM 20/BOX N95",  # what comes 'with' it is a choice the line does not make
+        "tap 5/16-24 spiral point",  # the plain tap, or the coated one: the line says neither
+        "BOX TAPE TAPECO 3 INX110 YDS 3.0-MIL CLR",  # 3 mil is the 2 inch tape's
+    ],
+)
+def test_more_lines_one_attribute_off_are_never_committed(text: str, more: DescriptionIndex) -> None:
+    assert sure(text, more) is None
+
+
+def test_a_number_after_a_number_sign_is_no_mixed_fraction(more: DescriptionIndex) -> None:
+    assert tokens("lug #4 3/8 in stud")[1:3] == ["4", "0.375"]
+    assert tokens("Grade 30 5/16")[1:] == ["30", "0.3125"]
+    assert tokens("pipe 2 1/2")[1:] == ["2.5"]
+    assert sure("compression lug 1-hole long barrel #4 3/8 in stud insulated", more) == "LUG"
