@@ -102,16 +102,27 @@ class DescriptionIndex:
         query_weight = self._index.query_weight(query)
         scored = []
         lines: dict[int, LineWords] = {}
-        for overlap in self._index.search(query, limit=max(limit * 5, 20), weights=weights):
+        found = self._index.search(query, limit=max(limit * 5, 20), weights=weights)
+        ratios = {o.record: fuzz.ratio(understood, self._sorted[o.record]) / 100.0 for o in found}
+        first = [_similarity(o.query_coverage, o.record_coverage, ratios[o.record]) for o in found]
+        floor = max(first, default=0.0) - READ_GAP
+        ahead = sorted(first, reverse=True)[: limit * 2]
+        floor = max(floor, ahead[-1] if len(ahead) == limit * 2 else 0.0)
+        for overlap, plain in zip(found, first, strict=True):
             rec = overlap.record
+            if plain < floor:  # too far behind for a reading in its words to bring it forward
+                lines[rec] = line
+                scored.append(
+                    (round(plain, 4), rec, round(overlap.query_coverage, 4), overlap.known_coverage)
+                )
+                continue
             read = read_for(line, self._ordered[rec], frozenset(self._sorted[rec].split()))
             units = units_said(line, self._toks[rec])
             lines[rec] = line.explaining(read, units)
             query_coverage, record_coverage, known_coverage = self._coverage(
                 line, weights, query_weight, overlap, read, units
             )
-            ratio = fuzz.ratio(understood, self._sorted[rec]) / 100.0
-            similarity = 0.5 * min(1.0, query_coverage) + 0.3 * min(1.0, record_coverage) + 0.2 * ratio
+            similarity = _similarity(query_coverage, record_coverage, ratios[rec])
             scored.append((round(similarity, 4), rec, round(query_coverage, 4), round(known_coverage, 4)))
         scored.sort(key=lambda t: (-t[0], self._skus[t[1]]))
         words = {rec: frozenset(self._sorted[rec].split()) for _, rec, _, _ in scored}
@@ -331,6 +342,15 @@ class DescriptionIndex:
         q_numbers, q_colours, q_sizes = line.attributes
         c_numbers, c_colours, c_sizes = attributes(words)
         return tuple(sorted((c_numbers - q_numbers) | (c_colours - q_colours) | (c_sizes - q_sizes)))
+
+
+READ_GAP = (
+    0.3  # candidates this far below the best (or behind twice the hits asked) are not read word by word
+)
+
+
+def _similarity(query_coverage: float, record_coverage: float, ratio: float) -> float:
+    return 0.5 * min(1.0, query_coverage) + 0.3 * min(1.0, record_coverage) + 0.2 * ratio
 
 
 def _variant_word(word: str) -> bool:

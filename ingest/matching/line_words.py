@@ -7,6 +7,7 @@ import copy
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -20,6 +21,7 @@ from ingest.matching.descriptions import (
 from ingest.matching.vocabulary import COLOURS, PACKAGING, SIZES, UNITS
 
 
+@lru_cache(maxsize=65536)
 def shortens(a: str, b: str) -> bool:
     """Whether one word is the other shortened ('sch' and 'schedule', 'w' and 'watt', 'hd' and
     'head'): the same first letter, and the shorter one's letters in order in the longer."""
@@ -152,6 +154,7 @@ SHORT_TYPO = 0.8  # the same for words of four or five letters
 ENDINGS = frozenset({"s", "es", "ed", "d", "er", "r", "ing", "y", "ly", "ies", "ie", "al", "ion"})
 
 
+@lru_cache(maxsize=65536)
 def same_stem(a: str, b: str) -> bool:
     """Two forms of one word: the same stem and an ending ('zip' and 'zipper', 'tube' and
     'tubing', 'stub' and 'stubby', 'polish' and 'polished'); not a word inside another ('tooth' in
