@@ -245,17 +245,20 @@ def dimensions(words: list[str]) -> tuple[tuple[str, ...], ...]:
     groups: list[tuple[str, ...]] = []
     current: list[str] = []
     expect_number = True
+    labelled = False  # 'Waist 36 x Inseam 30': one word may label the size after an 'x'
     for word in words:
         if is_number(word) and expect_number:
             current.append(word)
-            expect_number = False
+            expect_number = labelled = False
         elif word == "x" and current and not expect_number:
             expect_number = True
+        elif expect_number and current and not labelled and word.isalpha() and len(word) > 1:
+            labelled = True
         else:
             if len(current) >= 2:
                 groups.append(tuple(current))
             current = [word] if is_number(word) else []
-            expect_number = not current
+            expect_number, labelled = not current, False
     if len(current) >= 2:
         groups.append(tuple(current))
     return tuple(groups)

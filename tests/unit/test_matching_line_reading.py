@@ -208,3 +208,16 @@ def test_a_number_after_a_number_sign_is_no_mixed_fraction(more: DescriptionInde
     assert tokens("Grade 30 5/16")[1:] == ["30", "0.3125"]
     assert tokens("pipe 2 1/2")[1:] == ["2.5"]
     assert sure("compression lug 1-hole long barrel #4 3/8 in stud insulated", more) == "LUG"
+
+
+def test_labelled_sizes_keep_their_order() -> None:
+    index = DescriptionIndex(
+        [
+            ("PN-3630", "Work Pants Regular Fit Charcoal Waist 36 x Inseam 30"),
+            ("PN-3232", "Work Pants Regular Fit Charcoal Waist 32 x Inseam 32"),
+        ]
+    )
+    match = describe_line("WORK PANTS WAIST 30 X INSEAM 36 REGULAR FIT CHAR", index, RuleSet())
+    assert match.confidence < SURE
+    assert "30 x 36 vs 36 x 30" in match.reason
+    assert sure("work pants regular fit charcoal waist 36 x inseam 30", index) == "PN-3630"
