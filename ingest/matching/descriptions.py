@@ -58,6 +58,16 @@ _STAINLESS = re.compile(r"\bs/s\b")
 _NUMBER = re.compile(r"^\d*\.\d+$|^\d+$|^\d+/\d+$|^\d+-\d+/\d+$")
 
 
+_SIZE_LABEL = re.compile(r"(?:\bsize|\bsz|\bno\.?|\bdash)\s*$")
+
+
+def _mixed_fraction(m: re.Match[str]) -> str:
+    """'1 1/2' -> '1-1/2', but not 'Size 6 5/16' (size 6, 5/16 of an inch)."""
+    if _SIZE_LABEL.search(m.string, max(0, m.start() - 8), m.start()):
+        return m.group(0)
+    return f"{m.group(1)}-{m.group(2)}"
+
+
 def fold(text: str) -> str:
     """Lower case ASCII, inch and foot marks as words, mixed fractions joined ('1 1/2' -> '1-1/2')."""
     if not text.isascii():
@@ -82,7 +92,7 @@ def fold(text: str) -> str:
     if "w/" in text:
         text = _WITH.sub(" with ", text)
     if "/" in text:
-        text = _MIXED_FRACTION.sub(r"\1-\2", text)
+        text = _MIXED_FRACTION.sub(_mixed_fraction, text)
     if "#" in text:
         text = _POUND_SIGN.sub(r"\1 pound ", text)
     if "#" in text or "n" in text:
@@ -313,7 +323,6 @@ def sizes_contradict(line: str, product: str, synonyms: Synonyms = DEFAULT_SYNON
 
 
 def _sizes(toks: list[str]) -> Counter[str]:
-    """The numbers of a description that are sizes, not pack counts ('100' of '100/Box')."""
-    return Counter(
-        t for i, t in enumerate(toks) if is_number(t) and (i + 1 == len(toks) or toks[i + 1] not in PACKAGING)
-    )
+    """The numbers of a description that are sizes, not pack counts ('100/Box', 'BX/100')."""
+    packs = {i for i, t in enumerate(toks) if t in PACKAGING}
+    return Counter(t for i, t in enumerate(toks) if is_number(t) and not {i - 1, i + 1} & packs)
