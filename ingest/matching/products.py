@@ -194,21 +194,44 @@ def match_line(
         )
     else:
         match = LineMatch(sku=top.key, confidence=top.confidence, reason=top.reason, candidates=tuple(ranked))
-    return _with_units(_described_otherwise(match, line, data), line, data, rules, customer_id)
+    match = _described_otherwise(match, line, data, rules, index)
+    return _with_units(match, line, data, rules, customer_id)
 
 
-def _described_otherwise(match: LineMatch, line: OrderLine, data: MasterDataView) -> LineMatch:
+def _described_otherwise(
+    match: LineMatch, line: OrderLine, data: MasterDataView, rules: RuleSet, index: DescriptionIndex | None
+) -> LineMatch:
     """An identifier for one product on a line whose words give another's sizes (the customer's
-    part number for a 7/64" bit on a line for a 15/32" one): a clerk decides which is meant."""
+    part number for a 7/64" bit on a line for a 15/32" one). A customer part number that only
+    happens to be one of our SKUs gives way to the description; a stronger identifier stays, for a
+    clerk to decide, with the product the description names beside it."""
     product = data.product(match.sku) if match.sku else None
     if product is None or not line.description or not product.description:
         return match
     conflict = sizes_contradict(line.description, product.description)
     if conflict is None:
         return match
+    described = _by_description(line, index, rules) if index is not None else None
+    coincidence = (
+        match.reason.startswith(_PART_IS_SKU) and match.confidence <= rules.weights.buyer_part_is_sku
+    )
+    if described is not None and described.sku not in (None, match.sku) and coincidence:
+        ours = Candidate(key=product.sku, confidence=CONFLICT, reason=f"{match.reason} ({conflict})")
+        return described.model_copy(
+            update={
+                "reason": f"{described.reason}; {match.reason} is {product.description!r}, "
+                f"which the description contradicts ({conflict})",
+                "candidates": (*described.candidates, ours),
+            }
+        )
+    extra = tuple(c for c in (described.candidates[:1] if described else ()) if c.key != match.sku)
     return match.model_copy(
         update={
             "confidence": min(match.confidence, CONFLICT),
             "reason": f"{match.reason}, but the description says otherwise: {conflict}",
+            "candidates": (*match.candidates, *extra),
         }
     )
+
+
+_PART_IS_SKU = "customer part number equals our SKU"

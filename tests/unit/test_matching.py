@@ -187,3 +187,24 @@ def test_an_identifier_for_a_product_the_description_contradicts_goes_to_review(
     assert m.lines[0].confidence < RuleSet().thresholds.line
     assert "description says otherwise" in m.lines[0].reason
     assert m.lines[1].confidence == 1.0
+
+
+def test_a_customer_part_number_that_happens_to_be_our_sku_gives_way_to_the_description() -> None:
+    data = InMemoryMasterData(
+        customers=[Customer(customer_id="C1", name="Acme", email_domains="acme.example")],
+        products=[
+            Product(sku="0004228", description="THHN Wire 12 AWG Stranded Gray 2500 ft Reel"),
+            Product(sku="FAS-5", description='Hex Cap Screw 5/8"-18 x 1/2" Full Thread Grade 5 Black Oxide'),
+            Product(sku="FAS-8", description='Hex Cap Screw 5/8"-18 x 1" Full Thread Grade 5 Zinc Plated'),
+        ],
+        vendor=VendorProfile(name="Northwind Industrial Supply", domains=("northwind.example",)),
+    )
+    line = OrderLine(
+        quantity=Decimal(1),
+        buyer_part_number="04228",
+        description='HEX CAP SCR 5/8"-18X1/2" FULL THREAD GRADE 5 BLK OXIDE',
+    )
+    m = match_order(order(sender=Sender(channel="email", email="b@acme.example"), lines=[line]), data)
+    assert m.lines[0].sku == "FAS-5"
+    assert "which the description contradicts" in m.lines[0].reason
+    assert "0004228" in {c.key for c in m.lines[0].candidates}
