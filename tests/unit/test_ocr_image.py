@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from ingest.parsers.pdf.ocr_image import close_gaps, long_runs, prepare, rulings
+from ingest.parsers.pdf.ocr_image import close_gaps, dark_fill, long_runs, prepare, rulings
 
 
 def _row(text: str) -> np.ndarray:
@@ -72,3 +72,34 @@ def test_prepare_gives_a_binary_and_a_grey_page_without_rulings() -> None:
     assert (binary[60:90, 60:64] == 0).mean() > 0.8
     assert (kept == 255).sum() == (binary == 255).sum()  # the same pixels are paper in both
     assert 100 <= kept[75, 220] <= 140
+
+
+def _header_band() -> np.ndarray:
+    """A grey page (75 dpi) with a table header printed white on a dark band, and a thick dark
+    stroke of a heading glyph beside it."""
+    grey = np.full((120, 360), 235, dtype=np.uint8)
+    grey[20:50, 20:300] = 45  # the band
+    grey[28:42, 60:63] = 250  # a white "l"
+    grey[28:31, 100:112] = 250  # a white "T": its bar ...
+    grey[28:42, 105:107] = 250  # ... and its stem
+    grey[70:88, 320:324] = 30  # a heading's stroke, 4 pixels wide
+    return grey
+
+
+def test_dark_fill_takes_the_band_with_its_letters_and_no_strokes() -> None:
+    fill = dark_fill(_header_band(), dpi=75)
+    assert fill[20:50, 24:296].all()
+    assert fill[28:42, 60:63].all(), "the letters' holes in the fill belong to it"
+    assert not fill[70:100, 310:330].any() and not fill[:15].any() and not fill[55:].any()
+    assert not dark_fill(np.full((100, 300), 235, dtype=np.uint8), dpi=75).any()
+
+
+def test_prepare_turns_light_letters_on_a_dark_band_into_dark_letters_on_paper() -> None:
+    binary = np.asarray(prepare(Image.fromarray(_header_band()), dpi=75).binary)
+    assert (binary[28:42, 60:63] == 0).mean() > 0.8 and (binary[29:42, 105:107] == 0).mean() > 0.8
+    band = binary[20:50, 20:300].copy()
+    band[28 - 20 : 42 - 20, 60 - 20 : 63 - 20] = 255
+    band[28 - 20 : 31 - 20, 100 - 20 : 112 - 20] = 255
+    band[28 - 20 : 42 - 20, 105 - 20 : 107 - 20] = 255
+    assert (band == 255).mean() > 0.99, "the band itself is paper"
+    assert (binary[72:86, 320:324] == 0).mean() > 0.8

@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from ingest.parsers.pdf.geometry import height, is_number, phrases
 from ingest.parsers.pdf.model import Word
+from ingest.parsers.pdf.ocr_cleanup import beside, dash_between
 
 # Part-number columns named by whose numbers they hold ("our part" is decided in find_header: the
 # buyer's number when a supplier's column stands beside it, else ours as a vendor would say).
@@ -175,18 +176,37 @@ def join_groups(words: Sequence[Word]) -> list[Word]:
     return out
 
 
+def _in_text(before: Word | None, word: Word, after: Word | None) -> bool:
+    """``word`` stands in running text: a word space after a word and before the next ("dock 4,
+    7am-3pm"), so its comma is punctuation, not a speck."""
+    return (
+        before is not None
+        and after is not None
+        and before.text[-1:].isalpha()
+        and beside(before, word)
+        and beside(word, after)
+    )
+
+
 def clean_ocr(words: Sequence[Word]) -> list[Word]:
     """OCR words without the table rulings read as characters ("|", "[", "1|", "|ELE-50048") and
-    specks beside them ("15)", "16.93;", ".EA")."""
+    specks beside them ("15)", "16.93;", ".EA"); a "#" alone is kept (a column header), and so is
+    a dash a word space from a word ("Plated - RoHS")."""
     out: list[Word] = []
-    for word in words:
+    for k, word in enumerate(words):
+        before = words[k - 1] if k else None
+        after = words[k + 1] if k + 1 < len(words) else None
+        if word.text == "-" and dash_between(before, word, after):
+            out.append(word)  # "Plated - RoHS"
+            continue
         text = word.text.strip(_OCR_GLYPHS)
         text = re.sub(r"^[.,;:'`\-]+(?=[A-Za-z])", "", text)  # ".EA"
-        text = re.sub(r"(?<=\d)[;:,']+$", "", text)  # "16.93;"
+        if not _in_text(before, word, after):
+            text = re.sub(r"(?<=\d)[;:,']+$", "", text)  # "16.93;"
         if text.endswith(")") and "(" not in text:
             text = text[:-1]  # "15)"
-        if not text or not re.search(r"[A-Za-z0-9]", text):
-            continue
+        if not text or not (re.search(r"[A-Za-z0-9]", text) or text == "#"):
+            continue  # a "#" alone heads the line-number column
         if re.fullmatch(r"\d+:\d{2}", text):  # "233:20" a decimal point read as a colon
             text = text.replace(":", ".")
         if text != word.text:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ingest.parsers.pdf.geometry import DocView, Phrase, fold, height, phrases, tokens
 from ingest.parsers.pdf.model import Line, Word
+from ingest.parsers.pdf.ocr_cleanup import fix_identifier
 from ingest.parsers.sheet_headers import normalize_label
 
 # field -> label variants (compared after normalize_label: "P.O. #" == "po no").
@@ -173,7 +174,10 @@ def _interpret(view: DocView, name: str, words: tuple[Word, ...]) -> tuple[objec
     if not text:
         return None
     if name == "po_number":
-        return _po_number(view, text)
+        found = _po_number(view, text)
+        if found is not None and isinstance(found[0], str) and all(w.page in view.ocr_pages for w in words):
+            return fix_identifier(found[0]), found[1]  # "POO00022" read from a scan
+        return found
     if name in _DATE_FIELDS:
         found = view.date(text)
         if found is None:

@@ -8,8 +8,9 @@ confidence (0..1) on each word.
 
 One page: :mod:`.ocr_image` straightens it and erases the rulings, tesseract reads the whole page,
 :mod:`.ocr_words` fits the word boxes to their lines, :mod:`.ocr_reread` has the unsure words read
-again alone in a second tesseract run over one sheet of crops, and :mod:`.ocr_cleanup` fixes the
-tokens by shape.
+again alone in a second tesseract run over one sheet of crops, an unsure identifier with round
+glyphs side by side ("POQ000021") is read once more glyph by glyph to drop a glyph read twice, and
+:mod:`.ocr_cleanup` fixes the tokens by shape.
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ from ingest.parsers.pdf.model import Page, Word
 from ingest.parsers.pdf.ocr_cleanup import clean_page_words
 from ingest.parsers.pdf.ocr_image import prepare
 from ingest.parsers.pdf.ocr_reread import PSM as REREAD_PSM
-from ingest.parsers.pdf.ocr_reread import apply, plan, sheet
+from ingest.parsers.pdf.ocr_reread import apply, plan, recount, recount_plan, sheet
 from ingest.parsers.pdf.ocr_words import boxes, fit_to_lines, to_words
 
 PSM = 4
+WORD_PSM = 7  # a word read again alone, glyph by glyph: one text line
 DPI = 300
 MAX_PAGES = 50
 NOT_INSTALLED = "this PDF is scanned and OCR is not installed: apt-get install tesseract-ocr"
@@ -95,7 +97,32 @@ def read_page(
     if crops:
         sheet_image, rows = sheet(prepared.grey, crops)
         found = apply(found, crops, rows, _read(sheet_image, number, lang, REREAD_PSM))
+    recounts = recount_plan(found, prepared.binary.width, prepared.binary.height)
+    if recounts:
+        glyphs = [
+            _glyphs(prepared.binary.crop((c.left, c.top, c.right, c.bottom)), number, lang) for c in recounts
+        ]
+        found = recount(found, recounts, glyphs)
     return clean_page_words(to_words(found, number, scale))
+
+
+def _glyphs(image: Image.Image, number: int, lang: str) -> list[tuple[str, int, int]]:
+    """One word read alone (one text line), glyph by glyph: (glyph, left, right) in pixels."""
+    try:
+        with _single_thread():
+            table: str = pytesseract.image_to_boxes(image, lang=lang, config=f"--psm {WORD_PSM}")
+    except pytesseract.TesseractNotFoundError as exc:
+        raise DocumentError("pdf_unreadable", NOT_INSTALLED, location=f"page {number}") from exc
+    except (pytesseract.TesseractError, RuntimeError, OSError) as exc:
+        raise DocumentError(
+            "pdf_unreadable", f"OCR failed on page {number}: {exc}", location=f"page {number}"
+        ) from exc
+    out: list[tuple[str, int, int]] = []
+    for row in table.splitlines():
+        parts = row.split()
+        if len(parts) >= 5 and parts[1].lstrip("-").isdigit() and parts[3].lstrip("-").isdigit():
+            out.append((parts[0], int(parts[1]), int(parts[3])))
+    return out
 
 
 def ocr_pages(content: bytes, page_numbers: list[int], *, dpi: int = DPI, lang: str = "eng") -> list[Page]:

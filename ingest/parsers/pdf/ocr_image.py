@@ -5,11 +5,17 @@ Rulings are found as runs of ink at least a third of an inch long along a pixel 
 rules) or a pixel column (vertical rules), after closing gaps of a pixel or two along the run. A
 whole run is erased, so the ends of a rule that stick out past a crossing rule go with it: left
 behind, those stubs read as "i", "l" or "1" and make a noise row under a ruled table.
+
+Light text on a dark fill (a table header printed white on a dark band) is turned black on white
+first: the fill is found as ink that a square wider than any glyph stroke fits in, over at least an
+inch of a row, with the holes the letters leave in it filled up and down. Read as it is, thresholded
+and with the band's long rows erased as rulings, such a header comes out as "POE", "Ory", "CNTs".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -104,6 +110,56 @@ def rulings(ink: Mask, length: int) -> Mask:
     return _grow(horizontal | vertical)
 
 
+def _trailing_sum(values: npt.NDArray[Any], k: int, axis: int) -> npt.NDArray[np.int32]:
+    """For every cell, how many of the ``k`` cells along ``axis`` ending at it are set."""
+    moved = np.moveaxis(values, axis, 0)
+    sums = np.zeros((moved.shape[0] + k, *moved.shape[1:]), dtype=np.int32)
+    np.cumsum(moved, axis=0, dtype=np.int32, out=sums[k:])
+    return np.moveaxis(sums[k:] - sums[:-k], 0, axis)
+
+
+def opening(ink: Mask, k: int) -> Mask:
+    """The pixels of ``ink`` covered by some ``k`` x ``k`` square that is all ink (a morphological
+    opening): solid fills, not the strokes of glyphs thinner than ``k``."""
+    full = _trailing_sum(_trailing_sum(ink, k, 0), k, 1) == k * k  # the square ending here is ink
+    ahead = _trailing_sum(_trailing_sum(full[::-1, ::-1], k, 0), k, 1)[::-1, ::-1]
+    covered: Mask = ahead > 0
+    return covered
+
+
+def dark_fill(grey: npt.NDArray[np.uint8], dpi: int) -> Mask:
+    """The dark filled areas of a page (``grey`` at ``dpi``) at least an inch wide, the letters
+    printed light inside them included."""
+    factor = max(1, dpi // 75)
+    small = grey[: grey.shape[0] // factor * factor, : grey.shape[1] // factor * factor]
+    small = small.reshape(small.shape[0] // factor, factor, -1, factor).mean(axis=(1, 3))
+    step = dpi / factor  # pixels per inch of the small copy
+    ink: Mask = small < THRESHOLD
+    solid = long_runs(opening(ink, max(3, round(step / 24))), round(step))
+    if not solid.any():
+        return np.zeros(grey.shape, dtype=bool)
+    columns = np.ascontiguousarray(solid.T)
+    holes = ~columns & ~long_runs(~columns, max(2, round(step / 4)))
+    found = solid | holes.T
+    full: Mask = np.zeros(grey.shape, dtype=bool)
+    up = np.repeat(np.repeat(found, factor, axis=0), factor, axis=1)
+    full[: up.shape[0], : up.shape[1]] = up
+    return full
+
+
+def _light_on_dark(grey: npt.NDArray[np.uint8], dpi: int) -> npt.NDArray[np.uint8]:
+    """``grey`` with dark fills turned light and their light letters dark; the fill's ragged edge
+    (a few pixels around it) made paper."""
+    fill = dark_fill(grey, dpi)
+    if not fill.any():
+        return grey
+    edge = fill
+    for _ in range(max(2, dpi // 75)):
+        edge = _grow(edge)
+    out = np.where(edge & ~fill, 255, grey)
+    return np.where(fill, 255 - grey, out).astype(np.uint8)
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A page ready for tesseract: ``binary`` black on white for the page reading, ``grey`` with
@@ -116,13 +172,14 @@ class Prepared:
 
 def prepare(image: Image.Image, dpi: int) -> Prepared:
     """A rendered page made easy for tesseract: straightened, specks taken out (median filter),
-    black on white (threshold), and table rulings erased (they read as "|", "[" and "_")."""
+    light text on dark fills turned dark on light, black on white (threshold), and table rulings
+    erased (they read as "|", "[" and "_")."""
     image = image.convert("L")
     angle = skew_angle(image)
     if angle:
         image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
     image = image.filter(ImageFilter.MedianFilter(3))
-    grey = np.asarray(image)
+    grey = _light_on_dark(np.asarray(image), dpi)
     ink: Mask = grey < THRESHOLD
     run = max(20, dpi // 3)  # a third of an inch: longer than any glyph's stroke
     paper = ~ink | rulings(ink, run)

@@ -194,3 +194,67 @@ def apply(
         else:
             out.append(box)
     return out
+
+
+# An identifier whose glyph count a reading gets wrong: a letter prefix and mostly digits with
+# round glyphs side by side ("POQ000021", "PoOo00021"). Tesseract splits one round glyph into two
+# ("O" "Q" over the pixels of one "O"); read again alone with the box of every glyph, the half is
+# a round glyph much narrower than the digits beside it whose box runs into its neighbour's.
+_ROUND_IDENTIFIER = re.compile(r"[A-Za-z]{1,4}[-/]?[0-9OoQDIlSB]{3,}")
+_ROUND_RUN = re.compile(r"[0OoQD]{2,}")
+_ROUND = frozenset("0OoQD")
+_WIDE_DIGITS = frozenset("023456789")
+FRAGMENT = 0.85  # of the digits' median width: a round glyph narrower than this is half of one
+MAX_RECOUNTS = 4  # words per page read again glyph by glyph
+
+
+def round_identifier(text: str) -> bool:
+    """A letter prefix and mostly digits with round glyphs side by side ("POO00022", "PQ000021")."""
+    return (
+        bool(_ROUND_IDENTIFIER.fullmatch(text))
+        and sum(c.isdigit() for c in text) >= 2
+        and any(c in "OoQD" for c in text[1:])
+        and bool(_ROUND_RUN.search(text))
+    )
+
+
+def recount_plan(found: Sequence[Box], width: int, height: int) -> list[Crop]:
+    """The unsure round identifiers of a page, each to be read again alone glyph by glyph."""
+    chosen = sorted(
+        (i for i, b in enumerate(found) if b.conf < UNSURE and round_identifier(b.text)),
+        key=lambda i: found[i].conf,
+    )
+    return [_crop(found, (i,), width, height) for i in chosen[:MAX_RECOUNTS]]
+
+
+def glyph_text(glyphs: Sequence[tuple[str, int, int]]) -> str:
+    """The text of a word read glyph by glyph ((glyph, left, right) in pixels), without the round
+    glyphs that are half of one read as two: much narrower than the digits and lying over the
+    box of a neighbour."""
+    widths = sorted(right - left for text, left, right in glyphs if text in _WIDE_DIGITS)
+    if not widths:
+        return "".join(text for text, _, _ in glyphs)
+    usual = widths[(len(widths) - 1) // 2]  # the lower median: two digits read as one are wide
+    kept: list[str] = []
+    for k, (text, left, right) in enumerate(glyphs):
+        before = glyphs[k - 1][2] if k else left
+        after = glyphs[k + 1][1] if k + 1 < len(glyphs) else right
+        half = text in _ROUND and right - left < FRAGMENT * usual and (before > left or after < right)
+        if not half:
+            kept.append(text)
+    return "".join(kept)
+
+
+def recount(
+    found: Sequence[Box], crops: Sequence[Crop], glyphs: Sequence[Sequence[tuple[str, int, int]]]
+) -> list[Box]:
+    """``found`` with each recounted word's glyph-by-glyph reading taken when it is like the first
+    and has no more glyphs (the error undone is a glyph read twice)."""
+    out = list(found)
+    for crop, read in zip(crops, glyphs, strict=True):
+        i = crop.members[0]
+        old = found[i].text
+        new = glyph_text(read)
+        if new and new != old and len(new) <= len(old) and round_identifier(new) and _like(old, new):
+            out[i] = Box(new, out[i].left, out[i].top, out[i].width, out[i].height, out[i].conf, out[i].line)
+    return out
