@@ -15,6 +15,7 @@ from ingest.domain.uom import canonical_uom
 from ingest.parsers.pdf.fields import header_fields
 from ingest.parsers.pdf.geometry import DocView, box, is_number
 from ingest.parsers.pdf.model import PdfDocument, Word
+from ingest.parsers.pdf.ocr_repair import lookalike_uom, misread_prices, misread_quantity
 from ingest.parsers.pdf.parties import block_texts, find_blocks, split_party
 from ingest.parsers.pdf.summaries import charge_kind, is_net, line_summary
 from ingest.parsers.pdf.table import Row, Summary, read_table, summary_label
@@ -69,7 +70,7 @@ def read_order(doc: PdfDocument) -> list[Order]:
     for charge, words in charges:
         order.provenance.setdefault(f"charge_{charge.kind}", box(words))
     _totals(view, order, totals, amounts)
-    _misread_prices(view, order, amounts)
+    misread_prices(view, order, amounts, sum((_signed(c) for c in order.charges), Decimal(0)))
     if order.currency is None:
         _currency(view, order)
     return [order]
@@ -85,10 +86,6 @@ def _words_amount(view: DocView, words: Sequence[Word], last: bool = False) -> t
     return value, word
 
 
-# small letters a scan's reading confuses with each other: "pes" for "pcs", "bx" for "hx"
-_OCR_LETTERS = {"e": "c", "c": "e", "h": "b", "b": "h", "l": "i", "i": "l", "0": "o", "5": "s", "1": "l"}
-
-
 def _uom(texts: Sequence[str], ocr: bool = False) -> str | None:
     """The unit of measure among ``texts``; on a scanned page also a unit with one letter read as
     a look-alike ("pes" for "pcs")."""
@@ -98,18 +95,7 @@ def _uom(texts: Sequence[str], ocr: bool = False) -> str | None:
             return canonical_uom(candidate)
         except ValueError:
             continue
-    if not ocr:
-        return None
-    for text in texts:
-        if not 2 <= len(text) <= 4:
-            continue
-        for k, c in enumerate(text):
-            if c in _OCR_LETTERS:
-                try:
-                    return canonical_uom(text[:k] + _OCR_LETTERS[c] + text[k + 1 :])
-                except ValueError:
-                    continue
-    return None
+    return lookalike_uom(texts) if ocr else None
 
 
 def _line(
@@ -170,7 +156,7 @@ def _line(
     row_words = [w for words in row.cells.values() for w in words]
     scanned_row = bool(row_words) and all(w.page in view.ocr_pages for w in row_words)
     if qty is None and scanned_row and (qty_words or quantity_column) and total is not None:
-        _misread_quantity(line, amount, conf, prov, qty_words)
+        misread_quantity(line, amount, conf, prov, qty_words)
     _check_amount(line, amount, conf, notes)
     line.confidence = conf
     line.provenance = dict(prov)
@@ -199,68 +185,6 @@ def _charge_row(
     if kind == "discount":
         value = -abs(value)
     return Charge(kind=kind, amount=value, description=description)
-
-
-def _misread_quantity(
-    line: OrderLine,
-    amount: Decimal | None,
-    conf: dict[str, float],
-    prov: dict[str, PageBox],
-    words: Sequence[Word],
-) -> None:
-    """The quantity of a scanned line whose quantity cell holds something that does not read as a
-    number ("18°" for "15") or nothing (a lone "1" is the glyph a reading loses most): the amount
-    over the unit price when that is a whole number, at a low confidence."""
-    if amount is None or not line.unit_price or amount <= 0:
-        return
-    count = (amount / line.unit_price).to_integral_value()
-    if count <= 0 or abs(count * line.unit_price - amount) > _CENT:
-        return
-    line.quantity = count
-    conf["quantity"] = 0.5
-    if words:
-        prov["quantity"] = box(words)
-
-
-def _misread_prices(view: DocView, order: Order, amounts: list[Decimal | None]) -> None:
-    """Unit prices of a scanned order that disagree with quantity x price = amount while the
-    amounts add up to the printed total: the price read with a glyph lost or mistaken ("28.5" for
-    28.51, "412.42" for 112.42) is the amount over the quantity, at a low confidence."""
-    if order.total_amount is None or not amounts or any(a is None for a in amounts):
-        return
-    charges = sum((_signed(c) for c in order.charges), Decimal(0))
-    if abs(sum(a for a in amounts if a is not None) + charges - order.total_amount) > _CENT:
-        return
-    for line, amount in zip(order.lines, amounts, strict=True):
-        where = line.provenance.get("unit_price")
-        if amount is None or not line.quantity or line.unit_price is None or not isinstance(where, PageBox):
-            continue
-        if where.page not in view.ocr_pages or abs(line.quantity * line.unit_price - amount) <= _CENT:
-            continue
-        price = amount / line.quantity
-        if price <= 0 or price != price.quantize(Decimal("0.0001")):
-            continue
-        text = f"{price.quantize(Decimal('0.0001')):f}".rstrip("0").rstrip(".")
-        if not _one_slip(f"{line.unit_price:f}", text):
-            continue
-        what = line.description or line.vendor_part_number or line.line_number or "?"
-        note = (
-            f"line {what!s}: quantity {line.quantity} x unit price {line.unit_price} = "
-            f"{line.quantity * line.unit_price}, but the amount printed is {amount}"
-        )
-        order.notes = [n for n in order.notes if n != note]
-        line.unit_price = Decimal(text)
-        line.confidence = {**line.confidence, "unit_price": 0.6, "quantity": 0.6}
-
-
-def _one_slip(read: str, meant: str) -> bool:
-    """``read`` is ``meant`` with one glyph mistaken, or with glyphs lost ("4" for "19.4")."""
-    if len(read) == len(meant):
-        return sum(a != b for a, b in zip(read, meant, strict=True)) == 1
-    if len(read) > len(meant):
-        return False
-    it = iter(meant)
-    return all(c in it for c in read)
 
 
 def _check_amount(line: OrderLine, amount: Decimal | None, conf: dict[str, float], notes: list[str]) -> None:
