@@ -75,9 +75,14 @@ class DescriptionIndex:
             return []
         weights, unknown = self._index.understand(query)
         misspelt = frozenset(
-            fixed for w in query if self._index.misspelt(w) for fixed in self._index.correct(w) or ()
+            fixed
+            for w in query
+            if self._index.misspelt(w) and w not in unknown
+            for fixed in self._index.correct(w) or ()
         )
-        forms = [(w,) if w in weights else self._index.correct(w) or () for w in query]
+        forms = [
+            (w,) if w in weights else () if w in unknown else self._index.correct(w) or () for w in query
+        ]
         line = LineWords(query, forms, frozenset(weights), frozenset(unknown), misspelt)
         understood = " ".join(sorted(line.known | frozenset(unknown)))
         query_weight = self._index.query_weight(query)

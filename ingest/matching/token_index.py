@@ -177,12 +177,15 @@ class TokenIndex:
         the words it does not know at all."""
         found: dict[str, float] = {}
         unknown: list[str] = []
+        written = set(query)
         for tok in query:
             if tok in self._postings:
                 found[tok] = self._idf[tok]
             else:
                 fixed = self.correct(tok)
-                if fixed is None:
+                if fixed is None or (len(fixed) == 1 and fixed[0] in written):
+                    # not a misspelling of a word the line also writes right: another word
+                    # ('Cleanex' beside 'cleaner' is a brand we do not know)
                     unknown.append(tok)
                     continue
                 for word in fixed:
