@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,11 @@ from ingest.domain.document import DocumentState, Receipt, RecordedError, Stored
 from ingest.errors import NotFoundError
 
 CHUNK = 500
+
+
+def states_query(document_ids: Sequence[str]) -> Select[str, str]:
+    """The state of each of these documents (those that exist)."""
+    return select(DocumentRow.id, DocumentRow.state).where(DocumentRow.id.in_(list(document_ids)))
 
 
 def _view(row: DocumentRow, size: int) -> StoredDocument:
@@ -223,8 +228,7 @@ class DocumentRepository:
     def states(self, document_ids: Sequence[str]) -> dict[str, DocumentState]:
         out: dict[str, DocumentState] = {}
         for start in range(0, len(document_ids), CHUNK):
-            chunk = list(document_ids[start : start + CHUNK])
-            stmt = select(DocumentRow.id, DocumentRow.state).where(DocumentRow.id.in_(chunk))
+            stmt = states_query(document_ids[start : start + CHUNK])
             out.update((doc_id, DocumentState(state)) for doc_id, state in self.session.execute(stmt))
         return out
 

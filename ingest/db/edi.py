@@ -6,13 +6,25 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ingest.db.audit import record
 from ingest.db.tables import AcknowledgmentRow, ControlNumberRow, InterchangeRow, TradingPartnerRow
 from ingest.errors import ConfigError, NotFoundError
+
+
+def undelivered_query(limit: int = 500) -> Select[AcknowledgmentRow]:
+    """The acknowledgments still to deliver, oldest first. Its condition is the one of the partial
+    index ``ix_acknowledgments_undelivered``, so it reads those rows only, however many
+    acknowledgments (delivered, or with nowhere to go) the table holds."""
+    return (
+        select(AcknowledgmentRow)
+        .where(AcknowledgmentRow.delivered_at.is_(None), AcknowledgmentRow.source.is_not(None))
+        .order_by(AcknowledgmentRow.created_at)
+        .limit(limit)
+    )
 
 
 @dataclass(frozen=True)
@@ -212,13 +224,7 @@ class EdiRepository:
         return [_ack(r) for r in self.session.scalars(stmt.order_by(AcknowledgmentRow.created_at))]
 
     def undelivered(self, limit: int = 500) -> list[StoredAcknowledgment]:
-        stmt = (
-            select(AcknowledgmentRow)
-            .where(AcknowledgmentRow.delivered_at.is_(None), AcknowledgmentRow.source.is_not(None))
-            .order_by(AcknowledgmentRow.created_at)
-            .limit(limit)
-        )
-        return [_ack(r) for r in self.session.scalars(stmt)]
+        return [_ack(r) for r in self.session.scalars(undelivered_query(limit))]
 
     def mark_delivered(self, ack_id: str, ref: str | None, error: str | None = None) -> None:
         row = self.session.get(AcknowledgmentRow, ack_id)

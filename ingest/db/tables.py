@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -36,6 +37,10 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+UNDELIVERED = "delivered_at IS NULL AND source IS NOT NULL"
+"""The acknowledgments still to deliver: the predicate of ``ix_acknowledgments_undelivered``."""
 
 
 def utcnow() -> datetime:
@@ -320,9 +325,21 @@ class InterchangeRow(Base):
 
 class AcknowledgmentRow(Base):
     """An acknowledgment (997, TA1) written in the same transaction as the document's outcome and
-    delivered afterwards; ``delivered_at`` stays empty until it is in the partner's outbound."""
+    delivered afterwards; ``delivered_at`` stays empty until it is in the partner's outbound.
+
+    Those without a source (nowhere to deliver them) stay undelivered for good, so the ones still to
+    deliver are found through a partial index that holds only those: every concluded document looks
+    for them, and that look must not read every acknowledgment ever written."""
 
     __tablename__ = "acknowledgments"
+    __table_args__ = (
+        Index(
+            "ix_acknowledgments_undelivered",
+            "created_at",
+            postgresql_where=text(UNDELIVERED),
+            sqlite_where=text(UNDELIVERED),
+        ),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
     kind: Mapped[str] = mapped_column(String(8))
@@ -330,7 +347,7 @@ class AcknowledgmentRow(Base):
     content: Mapped[str] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     delivery_ref: Mapped[str | None] = mapped_column(Text)
     delivery_error: Mapped[str | None] = mapped_column(Text)
 

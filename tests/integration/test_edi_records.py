@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import threading
+import uuid
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from sqlalchemy import Select, insert, text
 
 from ingest.db import Database
-from ingest.db.edi import TradingPartner
+from ingest.db.edi import TradingPartner, undelivered_query
+from ingest.db.tables import AcknowledgmentRow
 from ingest.domain.document import Receipt
 from ingest.errors import ConfigError, NotFoundError
 from ingest.services.intake import receive
@@ -86,4 +91,46 @@ def test_acknowledgment_delivery_bookkeeping(database_url: str) -> None:
     with db.unit_of_work() as uow:
         assert uow.edi.undelivered() == []
         assert len(uow.edi.acknowledgments_for(doc)) == 2
+    db.dispose()
+
+
+def _plan(db: Database, stmt: Select[Any]) -> str:
+    """The query plan of ``stmt``, as text (PostgreSQL's EXPLAIN or SQLite's EXPLAIN QUERY PLAN)."""
+    with db.engine.connect() as conn:
+        sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("ANALYZE acknowledgments"))
+            return "\n".join(r[0] for r in conn.execute(text(f"EXPLAIN {sql}")))
+        return "\n".join(str(r[-1]) for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+
+
+def test_looking_for_undelivered_acknowledgments_does_not_read_them_all(database_url: str) -> None:
+    """Every concluded X12 document looks for acknowledgments to deliver: that look goes through a
+    partial index of the undelivered ones, not through every acknowledgment ever written (those
+    delivered, and those with no source, which stay undelivered for good)."""
+    db = Database(database_url)
+    doc = receive(db, Receipt(content=b"ISA", channel="edi", source="feed", source_ref="a")).id
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "id": str(uuid.uuid4()),
+            "document_id": doc,
+            "kind": "997",
+            "control_number": f"{i:09d}",
+            "content": "ISA*...~",
+            "source": None if i % 2 else "feed",
+            "created_at": now,
+            "delivered_at": None if i % 2 else now,
+        }
+        for i in range(2000)
+    ]
+    with db.unit_of_work() as uow:
+        uow.session.execute(insert(AcknowledgmentRow), rows)
+        pending = uow.edi.add_acknowledgment(doc, "997", "999999999", "ISA*...~", "feed")
+        uow.commit()
+    with db.unit_of_work() as uow:
+        assert [a.id for a in uow.edi.undelivered()] == [pending]
+    plan = _plan(db, undelivered_query())
+    assert "ix_acknowledgments_undelivered" in plan, plan
+    assert "Seq Scan" not in plan and "SCAN acknowledgments\n" not in f"{plan}\n", plan
     db.dispose()

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import threading
+import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import insert, select, text
 
 from ingest.db import Database
 from ingest.db.audit import history
-from ingest.db.tables import AuditRow, Base
+from ingest.db.documents import states_query
+from ingest.db.tables import AuditRow, Base, DocumentRow, RawBlob
 from ingest.domain.document import DocumentState, Receipt, RecordedError
 from ingest.domain.matching import CustomerMatch, Decision, LineMatch, OrderMatch
 from ingest.domain.order import Order, OrderLine
 from ingest.errors import NotFoundError, SchemaError
+from ingest.queue.runners import WAIT_WINDOW
 from ingest.services.intake import receive
 
 
@@ -123,4 +128,40 @@ def test_orders_store_decimals_exactly_and_are_unique_per_position(database_url:
     with pytest.raises(Exception, match=r"(?i)unique|duplicate"), db.unit_of_work() as uow:
         uow.orders.add(doc.id, 0, order, match, decision)
         uow.commit()
+    db.dispose()
+
+
+def test_waiting_for_documents_looks_up_only_those_asked_about(database_url: str) -> None:
+    """`ingest process` and the bench wait for their documents by polling the states of a window
+    of them several times a second, beside the workers: each poll must stay a few primary-key
+    lookups, never a read of the whole documents table, however many documents it holds."""
+    db = Database(database_url)
+    now = datetime.now(UTC)
+    digests = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(10_000)]
+    rng = random.Random(7)
+    ids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(10_000)]
+    with db.engine.begin() as conn:
+        conn.execute(
+            insert(RawBlob), [{"sha256": d, "size": 1, "content": b"x", "created_at": now} for d in digests]
+        )
+        conn.execute(
+            insert(DocumentRow),
+            [
+                {"id": i, "sha256": d, "dedupe_key": d, "channel": "edi", "source": "test", "source_ref": i}
+                | {"received_at": now, "state": "received", "attempts": 0, "updated_at": now}
+                for i, d in zip(ids, digests, strict=True)
+            ],
+        )
+    window = ids[5_000 : 5_000 + WAIT_WINDOW]
+    with db.unit_of_work() as uow:
+        assert set(uow.documents.states(window).values()) == {DocumentState.RECEIVED}
+    with db.engine.connect() as conn:
+        sql = str(states_query(window).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("ANALYZE documents"))
+            plan = "\n".join(r[0] for r in conn.execute(text(f"EXPLAIN {sql}")))
+            assert "Seq Scan" not in plan, plan
+        else:
+            plan = "\n".join(str(r[-1]) for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+            assert plan.startswith("SEARCH documents"), plan
     db.dispose()
