@@ -72,18 +72,25 @@ def _single_thread() -> Iterator[None]:
 
 def _read(image: Image.Image, number: int, lang: str, psm: int) -> dict[str, list[Any]]:
     """Tesseract's word table for ``image``; its failures as :class:`DocumentError`."""
+    with _tesseract(number):
+        data: dict[str, list[Any]] = pytesseract.image_to_data(
+            image, lang=lang, config=f"--psm {psm}", output_type=pytesseract.Output.DICT
+        )
+    return data
+
+
+@contextmanager
+def _tesseract(number: int) -> Iterator[None]:
+    """One tesseract run on page ``number``, single-threaded; its failures as DocumentError."""
     try:
         with _single_thread():
-            data: dict[str, list[Any]] = pytesseract.image_to_data(
-                image, lang=lang, config=f"--psm {psm}", output_type=pytesseract.Output.DICT
-            )
+            yield
     except pytesseract.TesseractNotFoundError as exc:
         raise DocumentError("pdf_unreadable", NOT_INSTALLED, location=f"page {number}") from exc
     except (pytesseract.TesseractError, RuntimeError, OSError) as exc:
         raise DocumentError(
             "pdf_unreadable", f"OCR failed on page {number}: {exc}", location=f"page {number}"
         ) from exc
-    return data
 
 
 def read_page(
@@ -108,15 +115,8 @@ def read_page(
 
 def _glyphs(image: Image.Image, number: int, lang: str) -> list[tuple[str, int, int]]:
     """One word read alone (one text line), glyph by glyph: (glyph, left, right) in pixels."""
-    try:
-        with _single_thread():
-            table: str = pytesseract.image_to_boxes(image, lang=lang, config=f"--psm {WORD_PSM}")
-    except pytesseract.TesseractNotFoundError as exc:
-        raise DocumentError("pdf_unreadable", NOT_INSTALLED, location=f"page {number}") from exc
-    except (pytesseract.TesseractError, RuntimeError, OSError) as exc:
-        raise DocumentError(
-            "pdf_unreadable", f"OCR failed on page {number}: {exc}", location=f"page {number}"
-        ) from exc
+    with _tesseract(number):
+        table: str = pytesseract.image_to_boxes(image, lang=lang, config=f"--psm {WORD_PSM}")
     out: list[tuple[str, int, int]] = []
     for row in table.splitlines():
         parts = row.split()
