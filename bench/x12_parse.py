@@ -22,6 +22,7 @@ from typing import Any
 
 from pyx12.x12file import X12Reader
 
+from ingest.domain.identifiers import gtin_check_digit
 from ingest.parsers.base import ParseContext
 from ingest.parsers.x12.envelope import read_interchanges
 from ingest.parsers.x12.model import Interchange
@@ -49,8 +50,9 @@ def _purchase_order(rng: random.Random, control: int) -> list[str]:
     lines = rng.randint(10, 30)
     for n in range(1, lines + 1):
         qty, price = rng.randint(1, 500), rng.randint(100, 99999) / 100
-        part, upc = rng.randint(1, 99999), rng.randint(10**10, 10**11 - 1)
-        body.append(f"PO1*{n}*{qty}*EA*{price:.2f}*PE*BP*CP-{part:05d}*VP*SKU{n:04d}*UP*0{upc}")
+        part, upc = rng.randint(1, 99999), f"0{rng.randint(10**9, 10**10 - 1)}"
+        upc += str(gtin_check_digit(upc))  # partners send valid UPC-A codes
+        body.append(f"PO1*{n}*{qty}*EA*{price:.2f}*PE*BP*CP-{part:05d}*VP*SKU{n:04d}*UP*{upc}")
         body.append(f"PID*F****HEX BOLT {rng.randint(1, 40)}MM ZINC PLATED GRADE 8")
     body.append(f"CTT*{lines}")
     cn = f"{control:04d}"

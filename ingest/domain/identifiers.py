@@ -9,9 +9,8 @@ _DIGITS = re.compile(r"^\d+$")
 
 def gtin_check_digit(body: str) -> int:
     """The GS1 check digit for ``body`` (all digits but the last)."""
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        total += int(ch) * (3 if i % 2 == 0 else 1)
+    backwards = body[::-1]  # weights 3, 1, 3, ... from the right
+    total = 3 * sum(map(int, backwards[0::2])) + sum(map(int, backwards[1::2]))
     return (10 - total % 10) % 10
 
 

@@ -71,6 +71,8 @@ class PageBox(Model):
 class SegmentRef(Model):
     """Where a value was read in an EDI message: the segment's index in the interchange."""
 
+    model_config = ConfigDict(frozen=True)  # one instance is shared by every value of a segment
+
     segment: int = Field(ge=0)
 
 
@@ -82,7 +84,13 @@ class RowRef(Model):
     sheet: str | None = None
 
 
+_PROVENANCE_KINDS: dict[type, str] = {SegmentRef: "segment", PageBox: "page", RowRef: "row"}
+
+
 def _provenance_kind(value: object) -> str:
+    kind = _PROVENANCE_KINDS.get(type(value))  # a model instance (the parsers share SegmentRefs)
+    if kind is not None:
+        return kind
     keys = value.keys() if isinstance(value, dict) else vars(value) if hasattr(value, "__dict__") else ()
     if "segment" in keys:
         return "segment"

@@ -14,7 +14,8 @@ from datetime import date
 from decimal import Decimal
 
 from ingest.domain.identifiers import is_valid_gtin
-from ingest.domain.order import OrderLine, SegmentRef
+from ingest.domain.order import OrderLine
+from ingest.parsers.drafts import put
 from ingest.parsers.edifact import codes
 from ingest.parsers.edifact.model import Segment
 from ingest.parsers.edifact.values import plain, unit
@@ -24,14 +25,6 @@ Number = Callable[[Segment, int, int, str], Decimal | None]
 _FIRST_DESCRIPTION = frozenset({"", "ANM", "DSC", "08", "IN", "79", "BRN"})
 _SCHEDULE = frozenset({"SCC", "LOC"})
 _LINE_CHANGES = {"1": "add", "2": "delete", "3": "replace"}
-
-
-def put(model: OrderLine, name: str, value: object, seg: Segment, confidence: float = 1.0) -> None:
-    """Set a field with its confidence and the segment it was read from (validated at the end)."""
-    model.__dict__[name] = value
-    model.__pydantic_fields_set__.add(name)
-    model.confidence[name] = confidence
-    model.provenance[name] = SegmentRef.model_construct(segment=seg.index)
 
 
 @dataclass

@@ -18,7 +18,8 @@ from decimal import Decimal
 from pydantic import ValidationError
 
 from ingest.domain.identifiers import is_valid_gtin
-from ingest.domain.order import Charge, Identifier, Order, Party, Reference, SegmentRef, Sender
+from ingest.domain.order import Charge, Identifier, Order, Party, Reference, Sender
+from ingest.parsers.drafts import put, segment_ref, validated_order
 from ingest.parsers.edifact import codes
 from ingest.parsers.edifact.lines import LineDraft, allowance_text, close_line, detail, start_line
 from ingest.parsers.edifact.model import Interchange, Issue, Message, Segment
@@ -53,13 +54,6 @@ _PARTY_TAGS = frozenset({"RFF", "LOC", "FII", "DOC", "CTA", "COM"})
 _ALC_TAGS = frozenset({"PCD", "MOA", "RTE", "QTY", "ALI", "TAX", "DTM"})
 _PAT_TAGS = frozenset({"PCD", "MOA", "DTM"})
 _CHARGE_AMOUNTS = frozenset({"8", "23", "204", "131", "52", "176"})
-
-
-def put(model: Order, name: str, value: object, seg: Segment, confidence: float = 1.0) -> None:
-    model.__dict__[name] = value
-    model.__pydantic_fields_set__.add(name)
-    model.confidence[name] = confidence
-    model.provenance[name] = SegmentRef.model_construct(segment=seg.index)
 
 
 @dataclass
@@ -355,7 +349,7 @@ class OrdersDraft:
             item = Charge(kind=kind, amount=charge.amount, description=description)
         self.order.charges.append(item)
         self.order.confidence.setdefault("charges", 1.0)
-        self.order.provenance.setdefault("charges", SegmentRef(segment=seg.index))
+        self.order.provenance.setdefault("charges", segment_ref(seg.index))
 
     def terms_detail(self, seg: Segment) -> None:
         if seg.tag == "PCD" and seg.comp(1, 2):
@@ -462,7 +456,7 @@ class OrdersDraft:
 def validated(order: Order, msg: Message, issues: list[Issue]) -> tuple[Order | None, list[Issue]]:
     """The order checked as a whole; a value the model refuses is a syntax issue."""
     try:
-        return Order.model_validate(order.model_dump()), issues
+        return validated_order(order), issues
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

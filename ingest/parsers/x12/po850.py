@@ -19,7 +19,8 @@ from decimal import Decimal
 
 from pydantic import ValidationError
 
-from ingest.domain.order import Order, OrderLine, Party, Purpose, Reference, SegmentRef, Sender
+from ingest.domain.order import Order, OrderLine, Party, Purpose, Reference, Sender
+from ingest.parsers.drafts import put, segment_ref, validated_order
 from ingest.parsers.x12 import segments_common as common
 from ingest.parsers.x12.model import FunctionalGroup, Interchange, Issue, Segment, TransactionSet
 
@@ -41,21 +42,10 @@ _LINE_TEXTS = {
 Model = Order | OrderLine
 
 
-def put(model: Model, name: str, value: object, seg: Segment, confidence: float = 1.0) -> None:
-    """Set a field with its confidence and provenance (the segment it was read from).
-
-    The value goes in unvalidated (validating every assignment cost more than the rest of the
-    mapping); :func:`validated` checks the finished order as a whole, once."""
-    model.__dict__[name] = value
-    model.__pydantic_fields_set__.add(name)
-    model.confidence[name] = confidence
-    model.provenance[name] = SegmentRef.model_construct(segment=seg.index)
-
-
 def validated(order: Order, ts: TransactionSet, issues: list[Issue]) -> tuple[Order | None, list[Issue]]:
     """The order checked field by field as a whole; a value the model refuses is a syntax issue."""
     try:
-        return Order.model_validate(order.model_dump()), issues
+        return validated_order(order), issues
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -108,7 +98,7 @@ class OrderDraft:
         self, head_tag: str, on_head: Callable[[Segment], None], on_line: Callable[[Segment], LineDraft]
     ) -> None:
         for seg in self.ts.segments:
-            if seg.tag in common.ENVELOPE_TAGS or not any(e.strip() for e in seg.elements):
+            if seg.tag in common.ENVELOPE_TAGS or not "".join(seg.elements).strip():
                 continue
             if seg.tag not in ("N2", "N3", "N4", "PER", "REF"):
                 self.party = None
@@ -219,7 +209,7 @@ class OrderDraft:
             else:
                 self.order.charges.append(charge)
                 self.order.confidence.setdefault("charges", 1.0)
-                self.order.provenance.setdefault("charges", SegmentRef(segment=seg.index))
+                self.order.provenance.setdefault("charges", segment_ref(seg.index))
         elif tag == "AMT":
             self.amount(seg)
         elif tag not in ("ITD", "TD5"):

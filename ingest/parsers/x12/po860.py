@@ -9,8 +9,9 @@ the line's ``change`` is add, delete, quantity, price or replace.
 from __future__ import annotations
 
 from ingest.domain.order import LineChange, Order
+from ingest.parsers.drafts import put
 from ingest.parsers.x12.model import FunctionalGroup, Interchange, Issue, Segment, TransactionSet
-from ingest.parsers.x12.po850 import LineDraft, OrderDraft, put
+from ingest.parsers.x12.po850 import LineDraft, OrderDraft
 from ingest.parsers.x12.segments_common import codes, missing_beginning, missing_po_number, unsupported
 
 # POC02 (X12 code list 670) -> line change. Codes that change several things at once, or that we

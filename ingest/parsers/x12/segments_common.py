@@ -191,14 +191,18 @@ def isbn_gtin(value: str) -> str | None:
 
 def item_ids(seg: Segment, first: int) -> ItemIds:
     """Read the qualifier/value pairs from element ``first`` on (PO106, POC08)."""
-    pairs = [(seg.el(i), seg.el(i + 1)) for i in range(first, len(seg.elements) + 1, 2)]
-    pairs = [(q.upper(), v) for q, v in pairs if v]
+    elements = seg.elements
+    pairs = []
+    for at in range(first - 1, len(elements) - 1, 2):
+        if value := elements[at + 1].strip():
+            pairs.append((elements[at].strip().upper(), value))
+    gtins = {i: _gtin(v) is not None for i, (q, v) in enumerate(pairs) if q in GTIN_IDS}
     ids, used = ItemIds(), set()
     for attr, wanted in (("buyer_part", BUYER_PART), ("vendor_part", VENDOR_PART), ("upc", GTIN_IDS)):
         ranked = [
             (wanted.index(q), i)
             for i, (q, v) in enumerate(pairs)
-            if q in wanted and (attr != "upc" or _gtin(v))
+            if q in wanted and (attr != "upc" or gtins[i])
         ]
         if ranked:
             used.add(index := min(ranked)[1])
@@ -207,7 +211,7 @@ def item_ids(seg: Segment, first: int) -> ItemIds:
         if i in used:
             continue
         name = ID_NAMES.get(q, "")
-        if q in GTIN_IDS and not _gtin(v):
+        if q in GTIN_IDS and not gtins[i]:
             ids.extras.append(f"invalid {name} ({q}) {v}")
             continue
         ids.extras.append(f"{name} ({q}) {v}" if name else f"{q or '?'} {v}")
