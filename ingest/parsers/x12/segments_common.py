@@ -156,6 +156,11 @@ def unsupported(ts: TransactionSet, expected: str) -> Issue:
 BUYER_PART = ("BP", "SK", "IN", "CB", "PI")  # in order of preference
 VENDOR_PART = ("VP", "VN", "VA", "VC")
 GTIN_IDS = ("UP", "EN", "UK", "UI", "UA", "EA")
+_ID_ROLES = {
+    q: (attr, rank)
+    for attr, wanted in (("buyer_part", BUYER_PART), ("vendor_part", VENDOR_PART), ("upc", GTIN_IDS))
+    for rank, q in enumerate(wanted)
+}
 ID_NAMES = codes(
     "UP=UPC; UK=GTIN-14; UA=UPC case code; UI=UPC consumer package; EN=EAN; EA=EAN; IB=ISBN;"
     "MG=manufacturer part; IT=buyer style; BO=buyer color; IZ=buyer size; ST=style; MN=model;"
@@ -190,28 +195,35 @@ def isbn_gtin(value: str) -> str | None:
 
 
 def item_ids(seg: Segment, first: int) -> ItemIds:
-    """Read the qualifier/value pairs from element ``first`` on (PO106, POC08)."""
+    """Read the qualifier/value pairs from element ``first`` on (PO106, POC08): for each field the
+    most preferred qualifier (the first of equals) takes it; the others become readable extras."""
     elements = seg.elements
     pairs = []
     for at in range(first - 1, len(elements) - 1, 2):
         if value := elements[at + 1].strip():
             pairs.append((elements[at].strip().upper(), value))
-    gtins = {i: _gtin(v) is not None for i, (q, v) in enumerate(pairs) if q in GTIN_IDS}
-    ids, used = ItemIds(), set()
-    for attr, wanted in (("buyer_part", BUYER_PART), ("vendor_part", VENDOR_PART), ("upc", GTIN_IDS)):
-        ranked = [
-            (wanted.index(q), i)
-            for i, (q, v) in enumerate(pairs)
-            if q in wanted and (attr != "upc" or gtins[i])
-        ]
-        if ranked:
-            used.add(index := min(ranked)[1])
-            setattr(ids, attr, pairs[index][1])
+    ids = ItemIds()
+    chosen: dict[str, tuple[int, int]] = {}  # field -> (preference, index in pairs)
+    bad_gtins: set[int] = set()
+    for i, (q, v) in enumerate(pairs):
+        role = _ID_ROLES.get(q)
+        if role is None:
+            continue
+        attr, rank = role
+        if attr == "upc" and _gtin(v) is None:
+            bad_gtins.add(i)
+            continue
+        held = chosen.get(attr)
+        if held is None or rank < held[0]:
+            chosen[attr] = (rank, i)
+    for attr, (_, i) in chosen.items():
+        setattr(ids, attr, pairs[i][1])
+    used = {i for _, i in chosen.values()}
     for i, (q, v) in enumerate(pairs):
         if i in used:
             continue
         name = ID_NAMES.get(q, "")
-        if q in GTIN_IDS and not gtins[i]:
+        if i in bad_gtins:
             ids.extras.append(f"invalid {name} ({q}) {v}")
             continue
         ids.extras.append(f"{name} ({q}) {v}" if name else f"{q or '?'} {v}")
