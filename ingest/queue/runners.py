@@ -39,7 +39,7 @@ times a second, beside the workers. A window that concludes entirely is followed
 once, so a small window never slows the wait down."""
 
 
-def _wait_for_states(
+def wait_for_states(
     db: Database, document_ids: Sequence[str], timeout: float, progress: Progress | None, poll: float = 0.2
 ) -> None:
     """Waits until every document has concluded. Documents are worked roughly in the order they
@@ -97,7 +97,7 @@ class InProcessRunner:
         return DocumentState.RECEIVED
 
     def wait(self, document_ids: Sequence[str], timeout: float, progress: Progress | None = None) -> None:
-        _wait_for_states(self.pipeline.db, document_ids, timeout, progress)
+        wait_for_states(self.pipeline.db, document_ids, timeout, progress)
 
 
 def connect_redis(url: str) -> Redis:
@@ -196,4 +196,4 @@ class RqRunner:
     def wait(self, document_ids: Sequence[str], timeout: float, progress: Progress | None = None) -> None:
         if document_ids and self.workers() == 0:
             log.warning("no rq worker is running: start one with `ingest worker`")
-        _wait_for_states(self.pipeline.db, document_ids, timeout, progress)
+        wait_for_states(self.pipeline.db, document_ids, timeout, progress)

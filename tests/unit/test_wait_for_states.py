@@ -11,7 +11,7 @@ import pytest
 from ingest.domain.document import DocumentState
 from ingest.errors import TransientError
 from ingest.queue import runners
-from ingest.queue.runners import WAIT_WINDOW, _wait_for_states
+from ingest.queue.runners import WAIT_WINDOW, wait_for_states
 
 
 class FakeDocuments:
@@ -52,7 +52,7 @@ def test_many_documents_are_awaited_a_window_at_a_time_with_progress() -> None:
     ids = [f"d{i:05d}" for i in range(2_300)]
     docs = FakeDocuments(ids, per_poll=300)
     seen: list[tuple[int, int]] = []
-    _wait_for_states(cast(Any, FakeDatabase(docs)), ids, 60, lambda n, total: seen.append((n, total)))
+    wait_for_states(cast(Any, FakeDatabase(docs)), ids, 60, lambda n, total: seen.append((n, total)))
     assert max(docs.asked) == WAIT_WINDOW
     assert seen[-1] == (2_300, 2_300)
     assert [n for n, _ in seen] == sorted(n for n, _ in seen)  # progress never goes back
@@ -60,10 +60,10 @@ def test_many_documents_are_awaited_a_window_at_a_time_with_progress() -> None:
 
 def test_unknown_documents_count_as_concluded() -> None:
     docs = FakeDocuments(["a"], per_poll=1)
-    _wait_for_states(cast(Any, FakeDatabase(docs)), ["a", "ghost"], 60, None)
+    wait_for_states(cast(Any, FakeDatabase(docs)), ["a", "ghost"], 60, None)
 
 
 def test_documents_that_never_conclude_time_out_with_what_to_do() -> None:
     docs = FakeDocuments(["a", "b"], per_poll=0)
     with pytest.raises(TransientError, match=r"2 of 2 documents .*`ingest status`"):
-        _wait_for_states(cast(Any, FakeDatabase(docs)), ["a", "b"], 0, None)
+        wait_for_states(cast(Any, FakeDatabase(docs)), ["a", "b"], 0, None)
