@@ -54,6 +54,7 @@ class DocumentRepository:
     def __init__(self, session: Session, actor: str) -> None:
         self.session = session
         self.actor = actor
+        self._held: dict[str, DocumentRow] = {}  # rows read here: the session only holds them weakly
 
     def store(self, receipt: Receipt) -> StoredDocument:
         """Keep the raw bytes and a document row. A repeat of bytes already received becomes a
@@ -128,19 +129,29 @@ class DocumentRepository:
         )
         return _view(row, len(receipt.content))
 
-    def _row(self, document_id: str, *, lock: bool = False) -> DocumentRow:
-        stmt = select(DocumentRow).where(DocumentRow.id == document_id)
-        if lock:
-            stmt = stmt.with_for_update()
-        row = self.session.scalars(stmt).one_or_none()
+    def _row(self, document_id: str) -> DocumentRow:
+        """The row as this transaction knows it: read once, then kept (and locked, when ``get``
+        took it with ``lock``) until the transaction ends."""
+        row = self._held.get(document_id) or self.session.get(DocumentRow, document_id)
         if row is None:
             raise NotFoundError(f"no document {document_id}")
         return row
 
     def get(self, document_id: str, *, lock: bool = False) -> StoredDocument:
-        row = self._row(document_id, lock=lock)
-        size = self.session.scalar(select(RawBlob.size).where(RawBlob.sha256 == row.sha256)) or 0
-        return _view(row, size)
+        """The document with the size of its stored bytes, read in one statement."""
+        stmt = (
+            select(DocumentRow, RawBlob.size)
+            .outerjoin(RawBlob, RawBlob.sha256 == DocumentRow.sha256)
+            .where(DocumentRow.id == document_id)
+        )
+        if lock:
+            stmt = stmt.with_for_update(of=DocumentRow)
+        found = self.session.execute(stmt).one_or_none()
+        if found is None:
+            raise NotFoundError(f"no document {document_id}")
+        row, size = found
+        self._held[document_id] = row
+        return _view(row, size or 0)
 
     def content(self, sha256: str) -> bytes:
         blob = self.session.get(RawBlob, sha256)
@@ -183,10 +194,13 @@ class DocumentRepository:
         )
 
     def count_attempt(self, document_id: str) -> int:
-        self.session.execute(
-            update(DocumentRow).where(DocumentRow.id == document_id).values(attempts=DocumentRow.attempts + 1)
+        stmt = (
+            update(DocumentRow)
+            .where(DocumentRow.id == document_id)
+            .values(attempts=DocumentRow.attempts + 1)
+            .returning(DocumentRow.attempts)
         )
-        return self.session.scalar(select(DocumentRow.attempts).where(DocumentRow.id == document_id)) or 0
+        return self.session.scalar(stmt) or 0
 
     def find(
         self,

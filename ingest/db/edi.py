@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Select, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -152,25 +154,35 @@ class EdiRepository:
     def record_interchange(
         self, qualifier: str, sender_id: str, control_number: str, document_id: str
     ) -> str | None:
-        """Remember an interchange. Returns the document that brought it before, if any."""
+        """Remember an interchange. Returns the document that brought it before, if any.
+
+        One statement for a new interchange (an insert that leaves an existing row alone and says
+        whether it inserted), a second only for a repeat: the unique key decides, so two workers
+        recording the same interchange at once cannot both see it as new."""
         key = (qualifier.strip(), sender_id.strip(), control_number.strip())
-        existing = self.session.get(InterchangeRow, key)
-        if existing is not None:
-            return existing.document_id if existing.document_id != document_id else None
-        try:
-            with self.session.begin_nested():
-                self.session.add(
-                    InterchangeRow(
-                        sender_qualifier=key[0],
-                        sender_id=key[1],
-                        control_number=key[2],
-                        document_id=document_id,
-                    )
-                )
-        except IntegrityError:
-            raced = self.session.get(InterchangeRow, key)
-            return raced.document_id if raced else None
-        return None
+        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        stmt = (
+            insert(InterchangeRow)
+            .values(
+                sender_qualifier=key[0],
+                sender_id=key[1],
+                control_number=key[2],
+                document_id=document_id,
+                received_at=datetime.now(UTC),
+            )
+            .on_conflict_do_nothing(index_elements=["sender_qualifier", "sender_id", "control_number"])
+            .returning(InterchangeRow.document_id)
+        )
+        if self.session.execute(stmt).first() is not None:
+            return None
+        first = self.session.scalar(
+            select(InterchangeRow.document_id).where(
+                InterchangeRow.sender_qualifier == key[0],
+                InterchangeRow.sender_id == key[1],
+                InterchangeRow.control_number == key[2],
+            )
+        )
+        return first if first is not None and first != document_id else None
 
     # --- control numbers ----------------------------------------------------------------------
 

@@ -56,6 +56,33 @@ def test_interchanges_are_remembered_per_sender(database_url: str) -> None:
     db.dispose()
 
 
+def test_the_same_interchange_recorded_at_once_by_two_workers_is_new_to_one_only(database_url: str) -> None:
+    db = Database(database_url)
+    docs = [
+        receive(db, Receipt(content=f"ISA {n}".encode(), channel="edi", source="t", source_ref=str(n))).id
+        for n in range(2)
+    ]
+    start = threading.Barrier(2)
+    seen: dict[str, str | None] = {}
+
+    def record(doc: str) -> None:
+        start.wait()
+        with db.unit_of_work() as uow:
+            seen[doc] = uow.edi.record_interchange("ZZ", "RACER", "000000042", doc)
+            uow.commit()
+
+    threads = [threading.Thread(target=record, args=(d,)) for d in docs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    first = [d for d, earlier in seen.items() if earlier is None]
+    assert len(first) == 1, seen  # one of them brought it first
+    (second,) = set(docs) - set(first)
+    assert seen[second] == first[0]  # the other is told which document that was
+    db.dispose()
+
+
 def test_partners(database_url: str) -> None:
     db = Database(database_url)
     with db.unit_of_work() as uow:
