@@ -221,7 +221,13 @@ class ChildRunner:
         self.child.stdin.flush()
 
     def wait(self, document_ids: Sequence[str], timeout: float, progress: Progress | None = None) -> None:
-        wait_for_states(self.pipeline.db, document_ids, timeout, progress)
+        def alive(done: int, total: int) -> None:  # called at every poll: a dead child ends the wait
+            if self.child.poll() is not None:
+                raise SystemExit(f"the in-process child ended (exit {self.child.returncode}); see its log")
+            if progress:
+                progress(done, total)
+
+        wait_for_states(self.pipeline.db, document_ids, timeout, alive)
 
 
 def _start_child(env: dict[str, str], logs: Path) -> subprocess.Popen[bytes]:

@@ -168,7 +168,6 @@ class EdiRepository:
                 sender_id=key[1],
                 control_number=key[2],
                 document_id=document_id,
-                received_at=datetime.now(UTC),
             )
             .on_conflict_do_nothing(index_elements=["sender_qualifier", "sender_id", "control_number"])
             .returning(InterchangeRow.document_id)
