@@ -10,6 +10,7 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 
 from ingest.logs import get_logger
+from ingest.queue.bookkeeping import LeanBookkeeping
 from ingest.queue.context import install
 from ingest.queue.names import DOCUMENTS, OUTBOUND, POLLS
 from ingest.queue.sweep import PeriodicSweep
@@ -36,11 +37,11 @@ class _QuickStop:
         )
 
 
-class InProcessWorker(_QuickStop, SimpleWorker):
+class InProcessWorker(_QuickStop, LeanBookkeeping, SimpleWorker):
     """A worker that runs its jobs in its own process (no fork per job)."""
 
 
-class IndexedWorker(_QuickStop, Worker):
+class IndexedWorker(_QuickStop, LeanBookkeeping, Worker):
     """A forking worker that keeps the matching indexes built in the parent: each work-horse is
     forked with them in memory instead of rebuilding them per job."""
 
