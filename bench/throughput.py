@@ -20,7 +20,7 @@ the workers are not saturated.
 Every mode thus does its work in a process other than the one that submits and waits. Where that
 process runs matters on a small virtual machine: a round trip to PostgreSQL or Redis costs about
 30 us when the client and the server process share a CPU and about 90-110 us when the server has to
-be woken on the other one, and a document takes some 35 database and a dozen Redis round trips. The
+be woken on the other one, and a document takes some 28 database and 9 Redis round trips. The
 benchmark's own process tends to stay beside its PostgreSQL backend; a freshly started process,
 worker or not, does not, so ``in-bench`` is faster than any process started for the work and is not
 the baseline the queue is measured against. ``--rounds N`` alternates the modes N times and
