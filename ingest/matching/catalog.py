@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from ingest.matching.codes import code_conflicts, codes
 from ingest.matching.descriptions import (
     DEFAULT_SYNONYMS,
     Synonyms,
@@ -64,6 +65,7 @@ class DescriptionIndex:
         ]
         self._index = TokenIndex(token_lists)
         self._doubts = CatalogDoubts(token_lists, self._toks, self._index)
+        self._codes = [codes(d) for d in texts]
 
     def __len__(self) -> int:
         return len(self._skus)
@@ -84,6 +86,7 @@ class DescriptionIndex:
             (w,) if w in weights else () if w in unknown else self._index.correct(w) or () for w in query
         ]
         line = LineWords(query, forms, frozenset(weights), frozenset(unknown), misspelt)
+        line_codes = codes(text)
         understood = " ".join(sorted(line.known | frozenset(unknown)))
         query_weight = self._index.query_weight(query)
         scored = []
@@ -121,7 +124,14 @@ class DescriptionIndex:
                     sku=self._skus[rec],
                     description=self._texts[rec],
                     similarity=similarity,
-                    conflicts=tuple(self._doubts.conflicts(ours, rec, words[rec], [words[o] for o in near])),
+                    conflicts=tuple(
+                        dict.fromkeys(
+                            (
+                                *self._doubts.conflicts(ours, rec, words[rec], [words[o] for o in near]),
+                                *code_conflicts(line_codes, self._codes[rec], self.synonyms),
+                            )
+                        )
+                    ),
                     missing=self._doubts.missing(ours, words[rec]),
                     unspecified=self._doubts.unspecified(ours, rec, words, near),
                     unknown=tuple(sorted(ours.unknown)),

@@ -9,6 +9,7 @@ from ingest.domain.matching import Candidate, LineMatch, rank
 from ingest.domain.order import OrderLine
 from ingest.domain.rules import RuleSet
 from ingest.matching.catalog import DescriptionIndex
+from ingest.matching.codes import code_conflicts, codes
 from ingest.matching.describe import describe_line
 from ingest.matching.descriptions import description_agrees, description_key, sizes_contradict
 from ingest.matching.masterdata import MasterDataView
@@ -208,7 +209,9 @@ def _described_otherwise(
     product = data.product(match.sku) if match.sku else None
     if product is None or not line.description or not product.description:
         return match
-    conflict = sizes_contradict(line.description, product.description)
+    conflict = sizes_contradict(line.description, product.description) or (
+        "; ".join(code_conflicts(codes(line.description), codes(product.description))) or None
+    )
     if conflict is None:
         return match
     described = _by_description(line, index, rules) if index is not None else None
