@@ -1,16 +1,21 @@
-"""Shared bench helpers: throwaway databases and synthetic master data."""
+"""Shared bench helpers: throwaway databases, a private Redis and synthetic master data."""
 
 from __future__ import annotations
 
 import os
 import random
 import secrets
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from redis import Redis
+from redis.exceptions import RedisError
 
 from ingest.domain.identifiers import gtin_check_digit
 
@@ -30,6 +35,33 @@ def postgres_database() -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@contextmanager
+def private_redis(url: str) -> Iterator[str]:
+    """The given Redis, or a redis-server of our own on a free loopback port (no persistence)."""
+    if url:
+        yield url
+        return
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        client = Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except RedisError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def write_products(path: Path, n: int, seed: int = 7) -> None:

@@ -37,14 +37,12 @@ import csv
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -52,9 +50,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import postgres_database
+from common import postgres_database, private_redis
 from redis import Redis
-from redis.exceptions import RedisError
 from rq import Worker
 from sqlalchemy import select
 
@@ -335,33 +332,6 @@ def main() -> None:
     with private_redis(args.redis) as redis_url:
         args.redis = redis_url
         measure(args)
-
-
-@contextmanager
-def private_redis(url: str) -> Iterator[str]:
-    """The given Redis, or a redis-server of our own on a free loopback port (no persistence)."""
-    if url:
-        yield url
-        return
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        client = Redis(port=port)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except RedisError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def median_result(results: list[Result]) -> Result:

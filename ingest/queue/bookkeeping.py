@@ -48,9 +48,8 @@ class LeanBookkeeping:
             return
         ttl = timeout or self.worker_ttl + 60
         sent = time.monotonic()
-        if sent - self._beat_sent_at < HEARTBEAT_SLACK_SECONDS and self._beat_expires_at >= sent + ttl - (
-            HEARTBEAT_SLACK_SECONDS
-        ):
+        recent = sent - self._beat_sent_at < HEARTBEAT_SLACK_SECONDS
+        if recent and self._beat_expires_at >= sent + ttl - HEARTBEAT_SLACK_SECONDS:
             return
         with self.connection.pipeline(transaction=False) as pipe:
             super().heartbeat(ttl, pipeline=pipe)  # type: ignore[misc]
@@ -80,6 +79,7 @@ class LeanBookkeeping:
             return
         earlier = self._earlier_executions(job, execution)
         assert job.started_at is not None and job.ended_at is not None
+        results_key = Result.get_key(job.id)  # type: ignore[no-untyped-call]
         with self.connection.pipeline() as pipe:
             self.increment_successful_job_count(pipeline=pipe)
             self.increment_total_working_time(job.ended_at - job.started_at, pipe)
@@ -87,7 +87,7 @@ class LeanBookkeeping:
             for other in earlier:
                 other.delete(job=job, pipeline=pipe)
             pipe.delete(job.execution_registry.key)
-            pipe.delete(job.key, job.dependents_key, job.dependencies_key, Result.get_key(job.id))  # type: ignore[no-untyped-call]
+            pipe.delete(job.key, job.dependents_key, job.dependencies_key, results_key)
             self.set_state(WorkerStatus.IDLE, pipeline=pipe)  # what rq writes next, sent along
             pipe.execute()
         job._status = JobStatus.FINISHED
