@@ -3,16 +3,14 @@
 Every route needs a signed-in user unless listed in ``PUBLIC``; the ``admin`` blueprint needs an
 admin. The session cookie is HttpOnly and SameSite=Lax (Secure when configured or served over
 https); every POST carries the session's CSRF token. Failed sign-ins are limited per name and
-address (``MAX_FAILURES`` in ``WINDOW_SECONDS``) and per address, in this process.
+address and per address (``ingest/services/sign_ins.py``), counted in the database so that every
+UI process enforces the same limit.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 from urllib.parse import urlsplit
 
 from flask import (
@@ -34,6 +32,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from ingest.db import Database
 from ingest.db.users import User
 from ingest.logs import get_logger
+from ingest.services.sign_ins import SignInLimiter
 from ingest.services.users import authenticate, get_user
 
 log = get_logger(__name__)
@@ -43,48 +42,6 @@ blueprint = Blueprint("auth", __name__)
 PUBLIC = frozenset({"auth.login", "static", "review.healthz"})
 PUBLIC_BLUEPRINTS = frozenset({"operations"})  # /metrics and /healthz/workers for monitoring
 ADMIN_BLUEPRINTS = frozenset({"admin", "dashboard", "setup", "messages"})
-MAX_FAILURES = 5
-WINDOW_SECONDS = 300.0
-ADDRESS_FACTOR = 10
-"""An address is blocked after ``MAX_FAILURES * ADDRESS_FACTOR`` failures whatever the names."""
-
-
-class SignInLimiter:
-    """Failed sign-ins per (name, address) in a sliding window, in this process."""
-
-    def __init__(self, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        return times
-
-    def blocked(self, name: str, address: str, now: float | None = None) -> bool:
-        """Too many failures for this name from this address, or for any names from it."""
-        moment = now or time.monotonic()
-        with self._lock:
-            return (
-                len(self._recent((name.casefold(), address), moment)) >= self.max_failures
-                or len(self._recent(("", address), moment)) >= self.max_failures * ADDRESS_FACTOR
-            )
-
-    def failed(self, name: str, address: str, now: float | None = None) -> None:
-        moment = now or time.monotonic()
-        with self._lock:
-            self._recent((name.casefold(), address), moment).append(moment)
-            self._recent(("", address), moment).append(moment)
-            if len(self._failures) > 10_000:  # forget quiet keys so the map cannot grow without end
-                for key in [k for k, v in self._failures.items() if not v]:
-                    del self._failures[key]
-
-    def succeeded(self, name: str, address: str) -> None:
-        with self._lock:
-            self._failures.pop((name.casefold(), address), None)
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -200,7 +157,7 @@ def logout() -> BaseResponse:
 
 def register(app: Flask) -> None:
     app.session_interface = SessionInterface()
-    app.extensions["review_ui.limiter"] = SignInLimiter()
+    app.extensions["review_ui.limiter"] = SignInLimiter(app.extensions["review_ui.db"])
     app.before_request(_guard)
     app.add_template_global(csrf_token, "csrf_token")
     app.add_template_global(current_user, "current_user")

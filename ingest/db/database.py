@@ -21,6 +21,7 @@ from ingest.db.outbox import ExportTargetRepository, OutboxRepository
 from ingest.db.replay import ReplayRepository
 from ingest.db.review import ReviewRepository
 from ingest.db.rules import RuleStore
+from ingest.db.sign_ins import SignInFailures
 from ingest.db.sources import SourceRepository
 from ingest.db.users import UserRepository
 from ingest.errors import TransientError
@@ -48,6 +49,7 @@ class UnitOfWork:
         self.review = ReviewRepository(self.session, self.actor)
         self.replay = ReplayRepository(self.session)
         self.users = UserRepository(self.session, self.actor)
+        self.sign_ins = SignInFailures(self.session)
         self.messages = MessageRepository(self.session, self.actor)
         self.outbox = OutboxRepository(self.session, self.actor)
         self.export_targets = ExportTargetRepository(self.session, self.actor)

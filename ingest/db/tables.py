@@ -451,6 +451,18 @@ class UserRow(Base):
     created_by: Mapped[str] = mapped_column(String(100))
 
 
+class SignInFailureRow(Base):
+    """A failed sign-in to the review UI, kept for the limiter's window. In the database, so that
+    every UI process (``--scale ui=N``, several machines) counts the same failures."""
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    name_key: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    __table_args__ = (Index("ix_sign_in_failures_address", "address", "failed_at"),)
+
+
 class CustomerSettingRow(Base):
     """What a customer wants from us beyond its master data (kept apart so a master-data load
     cannot reset it): whether emailed orders get a confirmation."""

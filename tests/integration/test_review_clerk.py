@@ -4,6 +4,7 @@ client against SQLite; the browser tests drive the same pages in Chromium)."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,8 +18,8 @@ from ingest.db import Database
 from ingest.services.learned import learned_items, revoke_learned
 from ingest.services.review import show_order
 from ingest.services.rules import active_rules
+from ingest.services.sign_ins import SignInLimiter
 from review_ui import create_app
-from review_ui.auth import SignInLimiter
 
 
 @pytest.fixture
@@ -135,20 +136,30 @@ def test_sign_ins_are_limited(seeded: Seeded, tmp_path: Path) -> None:
     blocked = sign_in(client, "frank", PASSWORD, expect=429)  # even the right password, for a while
     assert "Too many failed sign-ins" in blocked
     sign_in(client, "someone-else", "guess", expect=401)  # other names are not blocked
+    # another UI process on the same database counts the same failures
+    other = create_app(Settings(database_url=seeded.url, data_dir=tmp_path)).test_client()
+    sign_in(other, "frank", PASSWORD, expect=429)
 
 
-def test_limiter_window() -> None:
-    limiter = SignInLimiter(max_failures=2, window=10)
+def test_limiter_window(seeded: Seeded) -> None:
+    db = Database(seeded.url)
+    limiter = SignInLimiter(db, max_failures=2, window=10)
     limiter.failed("A", "1.2.3.4", now=100)
     limiter.failed("a", "1.2.3.4", now=101)
     assert limiter.blocked("a", "1.2.3.4", now=105)
     assert not limiter.blocked("a", "5.6.7.8", now=105)
     assert not limiter.blocked("a", "1.2.3.4", now=111)
+    limiter.failed("b", "1.2.3.4", now=106)
+    limiter.succeeded("B", "1.2.3.4")  # a success forgets that name's failures from that address
+    limiter.failed("b", "1.2.3.4", now=107)
+    assert not limiter.blocked("b", "1.2.3.4", now=108)
     for n in range(19):
         limiter.failed(f"user{n}", "9.9.9.9", now=200)
     assert not limiter.blocked("someone", "9.9.9.9", now=201)
     limiter.failed("user19", "9.9.9.9", now=200)
     assert limiter.blocked("someone", "9.9.9.9", now=201)  # many names from one address
+    with db.unit_of_work() as uow:  # failures older than the window are not kept
+        assert uow.sign_ins.counts("a", "1.2.3.4", datetime(1970, 1, 1, tzinfo=UTC)) == (0, 0)
 
 
 def test_forms_need_the_csrf_token(clerk: FlaskClient, seeded: Seeded) -> None:
