@@ -24,7 +24,7 @@ from rq import Queue, Retry, SimpleWorker
 from rq.serializers import JSONSerializer
 
 from ingest.queue.names import DOCUMENTS
-from ingest.queue.worker import InProcessWorker
+from ingest.queue.worker import InProcessWorker, QuickStop
 
 
 def nothing(document_id: str) -> None:
@@ -39,8 +39,8 @@ class CountingConnection(Connection):
         super().send_packed_command(command, check_health)
 
 
-class RqSimpleWorker(SimpleWorker):
-    """rq's own worker, unchanged."""
+class RqSimpleWorker(QuickStop, SimpleWorker):
+    """rq's own worker, stopping as promptly as ours (rq's listener can hold it for a minute)."""
 
 
 WORKERS: dict[str, type[SimpleWorker]] = {

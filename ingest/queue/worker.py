@@ -26,7 +26,7 @@ every shutdown wait up to a minute: the listener, once unsubscribed, sleeps that
 sees that it should stop, and the worker joins it."""
 
 
-class _QuickStop:
+class QuickStop:
     """Listens for rq's worker commands with a short poll, so that a worker stops promptly."""
 
     def subscribe(self: Any) -> None:
@@ -37,11 +37,11 @@ class _QuickStop:
         )
 
 
-class InProcessWorker(_QuickStop, LeanBookkeeping, SimpleWorker):
+class InProcessWorker(QuickStop, LeanBookkeeping, SimpleWorker):
     """A worker that runs its jobs in its own process (no fork per job)."""
 
 
-class IndexedWorker(_QuickStop, LeanBookkeeping, Worker):
+class IndexedWorker(QuickStop, LeanBookkeeping, Worker):
     """A forking worker that keeps the matching indexes built in the parent: each work-horse is
     forked with them in memory instead of rebuilding them per job."""
 

@@ -14,7 +14,7 @@ from rq.executions import Execution
 from rq.serializers import JSONSerializer
 
 from ingest.queue.bookkeeping import LeanBookkeeping
-from ingest.queue.worker import InProcessWorker
+from ingest.queue.worker import InProcessWorker, QuickStop
 
 MODULE = __name__
 
@@ -53,8 +53,9 @@ def counting(redis_url: str) -> Iterator[Redis]:
     pool.disconnect()
 
 
-class RqWorker(SimpleWorker):
-    """rq's own worker, for comparison."""
+class RqWorker(QuickStop, SimpleWorker):
+    """rq's own worker, for comparison (stopping as promptly as ours: rq's listener can hold a
+    stopping worker for up to a minute, by which time its registration has expired)."""
 
 
 def enqueue_mix(conn: Redis) -> None:
