@@ -141,8 +141,8 @@ def test_sign_ins_are_limited(seeded: Seeded, tmp_path: Path) -> None:
     sign_in(other, "frank", PASSWORD, expect=429)
 
 
-def test_limiter_window(seeded: Seeded) -> None:
-    db = Database(seeded.url)
+def test_limiter_window(database_url: str) -> None:
+    db = Database(database_url)
     limiter = SignInLimiter(db, max_failures=2, window=10)
     limiter.failed("A", "1.2.3.4", now=100)
     limiter.failed("a", "1.2.3.4", now=101)
